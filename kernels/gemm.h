@@ -1,0 +1,19 @@
+// GEMM: C = alpha * op(A) @ op(B) + beta * C, row-major, op(X) = X or X^T.
+// op(A) is M×K, op(B) is K×N, C is M×N; lda/ldb/ldc are row strides in elements (the BLAS convention
+// transposed to row-major). beta == 0 means C is assigned (its old contents may be garbage or NaN).
+// FLOPs: 2·M·N·K. Deterministic: each C element is summed in a fixed order.
+#pragma once
+#include <cstdint>
+
+#include "kernels/registry.h"
+
+namespace thorax::kernels {
+
+template <class T>
+using GemmFn = void (*)(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
+                        int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc);
+
+const Op<GemmFn<float>>& gemm_op();
+void describe_gemm(std::vector<VersionInfo>& out);
+
+}  // namespace thorax::kernels
