@@ -47,8 +47,8 @@ TEST_CASE("torch parity: every op case, forward and backward, float32") {
     Comparison fwd = compare(y, npy_load(d + "out.npy"), tol);
     INFO(id << " forward: " << fwd.detail);
     CHECK(fwd.ok);
-    autograd::backward(y, npy_load(d + "gout.npy"));
     bool grads_ok = true;
+    if (y.requires_grad()) autograd::backward(y, npy_load(d + "gout.npy"));  // else: a case without gradients
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!entry["grads"][i].get<bool>()) continue;
       Comparison g = compare(inputs[i].grad(), npy_load(d + "grad" + std::to_string(i) + ".npy"), tol);
