@@ -1,9 +1,21 @@
 // Every kernel op, listed once. A new op family adds its describe_* call here.
 #include "kernels/registry.h"
 
+#include "kernels/attention.h"
+#include "kernels/batch_norm.h"
+#include "kernels/conv2d.h"
+#include "kernels/depthwise_conv2d.h"
+#include "kernels/dropout.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "kernels/layer_norm.h"
+#include "kernels/loss.h"
+#include "kernels/lstm.h"
+#include "kernels/nt_xent.h"
+#include "kernels/pool2d.h"
 #include "kernels/reduce.h"
+#include "kernels/softmax.h"
+#include "kernels/upsample.h"
 
 namespace thorax::kernels {
 
@@ -21,6 +33,18 @@ std::vector<VersionInfo> registry() {
   describe_elementwise(out);
   describe_reduce(out);
   describe_gemm(out);
+  describe_conv2d(out);
+  describe_depthwise_conv2d(out);
+  describe_pool2d(out);
+  describe_upsample(out);
+  describe_batch_norm(out);
+  describe_layer_norm(out);
+  describe_softmax(out);
+  describe_dropout(out);
+  describe_loss(out);
+  describe_nt_xent(out);
+  describe_attention(out);
+  describe_lstm(out);
   return out;
 }
 

@@ -20,6 +20,10 @@ std::vector<OpCase> build() {
   add_reduce_cases(t);
   add_matmul_cases(t);
   add_view_cases(t);
+  add_conv_cases(t);
+  add_norm_cases(t);
+  add_sequence_cases(t);
+  add_loss_cases(t);
   return t;
 }
 
@@ -52,6 +56,12 @@ std::vector<Tensor> make_inputs(const OpCase& c, DType dtype, uint64_t seed) {
     const int64_t n = v.numel();
     if (s.domain == "positive") {
       g.uniform_(v, 0.5, 2.0);
+    } else if (s.domain == "unit") {
+      g.uniform_(v, 0.0, 1.0);
+    } else if (s.domain == "binary" || s.domain.rfind("classes:", 0) == 0) {
+      const double classes = s.domain == "binary" ? 2.0 : std::stod(s.domain.substr(8));
+      g.uniform_(v, 0.0, classes);
+      for (int64_t i = 0; i < n; ++i) p[i] = std::min(std::floor(p[i]), classes - 1);
     } else if (s.domain == "distinct" || s.domain == "ties") {
       Tensor u = Tensor::empty({n}, DType::f64);
       g.uniform_(u);

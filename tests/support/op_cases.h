@@ -15,7 +15,9 @@ namespace thorax::testing {
 struct InputSpec {
   Shape shape;
   // "normal": N(0, scale²); "positive": U(0.5, 2); "distinct": a shuffle of evenly spaced values in
-  // [-2, 2] (no ties); "ties": integers in {-1, 0, 1} (for tie-handling parity only).
+  // [-2, 2] (no ties); "ties": integers in {-1, 0, 1} (for tie-handling parity only); "unit": U(0, 1);
+  // "binary": 0 or 1 with equal odds (targets, masks); "classes:C": integers in [0, C) (class indices,
+  // stored as floats: the case converts them).
   std::string domain = "normal";
   double scale = 1.0;
   std::vector<double> avoid;  // kinks: values are pushed at least 0.05 away from these points

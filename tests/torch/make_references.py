@@ -4,6 +4,8 @@
 Usage: make_references.py CASES.json OUT_DIR
 
 CASES.json is exported by the C++ side (build/tests/export_op_cases), so each case is defined once.
+Modules refs_*.py beside this script add reference sets that are not op cases (optimizer
+trajectories, the golden CNN) through their write(out_dir) function.
 For each case this draws the inputs (numpy, seeded from the case id), runs the op in float32 with
 torch, back-propagates a random output gradient, and saves inputs, output, output gradient and input
 gradients as .npy under OUT_DIR/<n>/, listed in OUT_DIR/manifest.json. The directory is written
@@ -26,6 +28,12 @@ def draw(spec, rng):
     domain = spec["domain"]
     if domain == "positive":
         v = rng.uniform(0.5, 2.0, size=n)
+    elif domain == "unit":
+        v = rng.uniform(0.0, 1.0, size=n)
+    elif domain == "binary":
+        v = rng.integers(0, 2, size=n).astype(np.float64)
+    elif domain.startswith("classes:"):
+        v = rng.integers(0, int(domain[8:]), size=n).astype(np.float64)
     elif domain in ("distinct", "ties"):
         lin = np.linspace(-2.0, 2.0, n) if n > 1 else np.zeros(1)
         v = rng.permutation(lin)
@@ -86,6 +94,10 @@ def main():
                 np.save(os.path.join(d, f"grad{i}.npy"), x.grad.numpy())
             grads.append(x.grad is not None)
         manifest["cases"].append({"id": case["id"], "op": case["op"], "dir": str(n), "grads": grads})
+    # Reference sets that are not op cases (optimizers, the golden CNN): each refs_*.py module writes its own.
+    for name in sorted(f[:-3] for f in os.listdir(os.path.dirname(os.path.abspath(__file__)))
+                       if f.startswith("refs_") and f.endswith(".py")):
+        importlib.import_module(name).write(tmp)
     with open(os.path.join(tmp, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     shutil.rmtree(out_dir, ignore_errors=True)

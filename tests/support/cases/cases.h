@@ -32,5 +32,9 @@ void add_elementwise_cases(std::vector<OpCase>& t);
 void add_reduce_cases(std::vector<OpCase>& t);
 void add_matmul_cases(std::vector<OpCase>& t);
 void add_view_cases(std::vector<OpCase>& t);
+void add_conv_cases(std::vector<OpCase>& t);
+void add_norm_cases(std::vector<OpCase>& t);
+void add_sequence_cases(std::vector<OpCase>& t);
+void add_loss_cases(std::vector<OpCase>& t);
 
 }  // namespace thorax::testing

@@ -1,0 +1,17 @@
+// CPU convolution, version "im2col_gemm": each sample's receptive fields are unfolded into a matrix
+// (im2col) so that the convolution is one GEMM per group, run on the registry's default CPU GEMM.
+// 1×1, stride-1, unpadded convolutions are already a GEMM on the input and skip the unfolding.
+// Backward-data is GEMM + col2im (fold, summing overlaps); backward-weight is im2col + GEMM.
+// Threads: over the batch (one unfold buffer per thread, the GEMM then single-threaded); a batch of one
+// leaves the threads to the GEMM. The weight gradient sums fixed batch chunks in chunk order, so the
+// result does not depend on the thread count.
+#pragma once
+#include "kernels/conv2d.h"
+
+namespace thorax::kernels::cpu {
+
+void conv2d_im2col_forward(const float* x, const float* w, const float* bias, float* y, const Conv2dParams& p);
+void conv2d_im2col_backward_data(const float* gy, const float* w, float* gx, const Conv2dParams& p);
+void conv2d_im2col_backward_weight(const float* x, const float* gy, float* gw, float* gb, const Conv2dParams& p);
+
+}  // namespace thorax::kernels::cpu
