@@ -47,12 +47,13 @@ struct VersionInfo {
   std::string op, version;
   Backend backend;
   std::string alias_of;
+  bool is_default_cpu = false;  // the version autograd runs for float32 on the CPU
 };
 std::vector<VersionInfo> registry();
 
 // Helper for the tables: lists the versions of `op` as VersionInfo rows.
 template <class Fn> void describe(const Op<Fn>& op, std::vector<VersionInfo>& out) {
-  for (const auto& v : op.versions) out.push_back({op.name, v.name, v.backend, v.alias_of});
+  for (const auto& v : op.versions) out.push_back({op.name, v.name, v.backend, v.alias_of, v.name == op.default_cpu});
 }
 
 }  // namespace thorax::kernels

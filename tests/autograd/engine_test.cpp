@@ -79,3 +79,13 @@ TEST_CASE("outputs without a gradient get zeros; errors are sentences") {
   CHECK_THROWS_WITH(Tensor::ones({2}, DType::i64).set_requires_grad(true),
                     "only floating-point tensors can require gradients, not int64");
 }
+
+TEST_CASE("the README example runs and gives the gradient it promises") {
+  // Kept identical to the snippet in README.md ("A few lines of thorax").
+  Tensor w = randn({4, 3}).set_requires_grad(true);
+  Tensor x = randn({8, 3});
+  Tensor loss = mean(pow(relu(linear(x, w)), 2.0));
+  autograd::backward(loss);  // w.grad() now holds d loss / d w
+  REQUIRE(w.grad().defined());
+  CHECK(w.grad().shape() == Shape{4, 3});
+}

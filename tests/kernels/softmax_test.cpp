@@ -53,6 +53,7 @@ TEST_CASE("softmax: finite for huge logits, rows sum to one, log_softmax stays f
   auto l = log_softmax(x, -1).to_vector();
   CHECK(l[2] == doctest::Approx(-2000.0));
   for (double e : l) CHECK(std::isfinite(e));
+  CHECK(softmax(Tensor::scalar(3.0), 0).item() == 1.0);  // a 0-d tensor is one line of one value, as in torch
 }
 
 TEST_CASE("softmax kernels: results do not depend on the thread count (bitwise)") {

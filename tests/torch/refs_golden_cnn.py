@@ -1,8 +1,9 @@
 """The golden end-to-end check, in the llm.c manner: a small CNN (conv, batch norm, relu, max pool,
-conv, batch norm, relu, global average pool, linear) with identical weights in PyTorch and thorax.
+conv, relu, batch norm, global average pool, linear) with identical weights in PyTorch and thorax.
 
 write(out_dir) saves the weights, one batch, the logits and loss of the first forward pass, every
-parameter's gradient, the running statistics after that step, and the losses of 10 Adam steps.
+parameter's gradient, the running statistics after that step, the losses of 10 Adam steps, every
+tensor after them, and the eval-mode logits at the end.
 tests/nn/golden_cnn_test.cpp builds the same network from thorax ops and compares all of it.
 """
 import json
@@ -19,15 +20,17 @@ STEPS = 10
 class GoldenCNN(nn.Module):
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 3, padding=1)
+        # No bias before a batch norm: its gradient is rounding noise there, which Adam would amplify
+        # into lr-sized steps of random sign. conv2's bias sits before a relu, where it matters.
+        self.conv1 = nn.Conv2d(1, 6, 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(6)
-        self.conv2 = nn.Conv2d(6, 8, 3, stride=2, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(6, 8, 3, stride=2, padding=1)
         self.bn2 = nn.BatchNorm2d(8)
         self.fc = nn.Linear(8, 3)
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
-        x = F.relu(self.bn2(self.conv2(x)))
+        x = self.bn2(F.relu(self.conv2(x)))
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
@@ -68,6 +71,8 @@ def write(out_dir):
                     np.save(os.path.join(root, f"after1.{k}.npy"), model.state_dict()[k].numpy().copy())
         losses.append(loss.item())
         opt.step()
+    for k in names:
+        np.save(os.path.join(root, f"final.{k}.npy"), model.state_dict()[k].numpy().copy())
     model.eval()
     np.save(os.path.join(root, "eval_logits.npy"), model(x).detach().numpy())
     with open(os.path.join(root, "golden.json"), "w") as f:

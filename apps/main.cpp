@@ -1,0 +1,27 @@
+// The thorax command line. Thin: parse, call the library, print. Errors are caught here once and
+// printed as one sentence, without a stack trace.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "apps/kernels_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"thorax: a from-scratch deep learning framework for chest X-ray classifiers"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "thorax " THORAX_VERSION);
+  thorax::apps::add_kernels_command(app);
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::cerr << app.help() << "\nthorax: name a subcommand (listed above)\n";
+      return 2;
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "thorax: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
