@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app{"thorax: a from-scratch deep learning framework for chest X-ray classifiers"};
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", "thorax " THORAX_VERSION);
+  // One line per subcommand; each lives in apps/<name>_command.cpp.
   thorax::apps::add_kernels_command(app);
   try {
     app.parse(argc, argv);
