@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test clean
+.PHONY: setup configure build test bench clean
 
 setup:
 	bash tools/setup_debian.sh
@@ -19,6 +19,10 @@ test:
 	@bash tools/timed.sh install $(MAKE) --no-print-directory setup
 	@bash tools/timed.sh build $(MAKE) --no-print-directory build
 	@bash tools/timed.sh tests bash tools/run_tests.sh $(BUILD) $(JOBS)
+
+# Kernel benches (not part of `make test`): every registered version side by side, GFLOP/s and % of peak.
+bench: build
+	$(BUILD)/bench/kernel_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "kernels/cpu/cpu_features.h"
 #include "kernels/registry.h"
 
 namespace thorax::apps {
@@ -27,6 +28,11 @@ void add_kernels_command(CLI::App& app) {
                     note.c_str());
       }
     std::printf("%zu ops\n", by_op.size());
+    // Versions built for instruction sets this CPU lacks are not registered; say which, and why.
+    std::printf("cpu features: %s\n", kernels::cpu::describe(kernels::cpu::detect_cpu_features()).c_str());
+    for (const auto& u : kernels::unavailable_versions())
+      if (filter->empty() || u.substr(0, u.find('/')).find(*filter) != std::string::npos)
+        std::printf("not registered on this cpu: %s\n", u.c_str());
   });
 }
 

@@ -4,7 +4,9 @@
 
 #include <iostream>
 
+#include "apps/data_command.h"
 #include "apps/kernels_command.h"
+#include "apps/model_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"thorax: a from-scratch deep learning framework for chest X-ray classifiers"};
@@ -12,6 +14,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "thorax " THORAX_VERSION);
   // One line per subcommand; each lives in apps/<name>_command.cpp.
   thorax::apps::add_kernels_command(app);
+  thorax::apps::add_data_command(app);
+  thorax::apps::add_model_command(app);
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {

@@ -9,9 +9,13 @@
 // Determinism: each output (and each weight gradient) is summed by one thread in a fixed order.
 #pragma once
 #include "kernels/conv2d.h"
+#include "kernels/cpu/cpu_features.h"
 
 namespace thorax::kernels {
 
+// The table for a CPU with features `f`: versions it cannot run are left out (named in `unavailable`).
+Op<Conv2dKernel> make_depthwise_conv2d_op(const cpu::CpuFeatures& f);
+// The table for this CPU, built on first use.
 const Op<Conv2dKernel>& depthwise_conv2d_op();
 void describe_depthwise_conv2d(std::vector<VersionInfo>& out);
 

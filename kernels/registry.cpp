@@ -48,4 +48,11 @@ std::vector<VersionInfo> registry() {
   return out;
 }
 
+std::vector<std::string> unavailable_versions() {
+  std::vector<std::string> out;
+  for (const auto& v : gemm_op().unavailable) out.push_back("gemm/" + v);
+  for (const auto& v : depthwise_conv2d_op().unavailable) out.push_back("depthwise_conv2d/" + v);
+  return out;
+}
+
 }  // namespace thorax::kernels

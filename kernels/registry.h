@@ -32,6 +32,9 @@ template <class Fn> struct Op {
   std::string name;
   std::vector<Version<Fn>> versions;  // versions[0] is the reference
   std::string default_cpu;            // the version autograd runs for float32 on the CPU
+  // Versions built into thorax that this CPU cannot run ("packed_avx512: needs avx512f ..."): left out
+  // of `versions`, so no test, bench or default ever calls them; `thorax kernels` lists them.
+  std::vector<std::string> unavailable = {};
 
   const Version<Fn>& reference() const { return versions.front(); }
   const Version<Fn>& get(const std::string& version) const {
@@ -50,6 +53,8 @@ struct VersionInfo {
   bool is_default_cpu = false;  // the version autograd runs for float32 on the CPU
 };
 std::vector<VersionInfo> registry();
+// Every op's `unavailable` versions on this CPU, as "op/version: needs ...".
+std::vector<std::string> unavailable_versions();
 
 // Helper for the tables: lists the versions of `op` as VersionInfo rows.
 template <class Fn> void describe(const Op<Fn>& op, std::vector<VersionInfo>& out) {

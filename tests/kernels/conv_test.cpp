@@ -107,6 +107,16 @@ TEST_CASE("depthwise_conv2d: every version matches the reference (multiplier, st
       conv(1, 2, 11, 12, 2, 7, 7, 1, 1, 3, 3, 1, 1, 2),   // 7x7 (a specialized interior)
       conv(2, 3, 12, 13, 3, 5, 5, 2, 3, 2, 1, 1, 2, 3),   // 5x5 interior with strides and dilation
       conv(2, 32, 17, 17, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32),  // large enough for the parallel path
+      // Stride-1 "same" shapes (the vectorized path of vec_*): planes not a multiple of the vector,
+      // smaller than one vector, multiplier 2 with 5×5, a non-square odd kernel, a plane of one row.
+      conv(3, 4, 23, 19, 8, 5, 5, 1, 1, 2, 2, 1, 1, 4),
+      conv(2, 3, 2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),
+      conv(2, 5, 9, 13, 5, 3, 1, 1, 1, 1, 0, 1, 1, 5),
+      conv(1, 2, 1, 37, 2, 3, 3, 1, 1, 1, 1, 1, 1, 2),
+      // 3×3 stride 2 padding 1 (the stride-2 path of vec_*): odd and even sizes, rows of several vectors.
+      conv(2, 3, 11, 37, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3),
+      conv(1, 2, 34, 33, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2),
+      conv(3, 2, 2, 1, 2, 3, 3, 2, 2, 1, 1, 1, 1, 2),
   };
   const auto& op = depthwise_conv2d_op();
   for (const auto& v : op.versions) {

@@ -1,0 +1,32 @@
+// CPU depthwise convolution, versions "vec_avx2" and "vec_avx512": stride-1 "same" convolutions (odd
+// kernels up to 7×7, pad = (k − 1) / 2, dilation 1 — every stride-1 depthwise layer of MobileNetV2 and
+// EfficientNet) run the flattened-plane vector loops of kernels/cpu/depthwise_plane.h: a vector of 8 or
+// 16 consecutive outputs, across row ends, per load, so 7×7 and 14×14 planes fill their lanes too.
+// Backward-data is the same loop with the kernel turned 180° (for "same" padding the transposed
+// convolution is a convolution), summed over the channel multiplier; backward-weight sums gy·x per tap
+// in float vectors over the batch, flushed into double totals every 256 vectors. 3×3 stride-2 padding-1 layers (the
+// downsampling ones) run row-by-row loops that split each input row into even and odd columns.
+// Other shapes (other strides, dilation, even kernels) go to the "direct" version
+// (kernels/cpu/depthwise_conv2d.h).
+// Threads: one task per plane (forward, backward-data) or per output channel (backward-weight), each
+// summed in a fixed order: deterministic.
+#pragma once
+#include "kernels/cpu/depthwise_plane.h"
+#include "kernels/depthwise_conv2d.h"
+
+namespace thorax::kernels::cpu {
+
+// True when a stride-1 shape runs the flattened-plane loops.
+bool depthwise_vectorizable(const Conv2dParams& p);
+
+void depthwise_conv2d_forward_avx2(const float* x, const float* w, const float* bias, float* y, const Conv2dParams& p);
+void depthwise_conv2d_backward_data_avx2(const float* gy, const float* w, float* gx, const Conv2dParams& p);
+void depthwise_conv2d_backward_weight_avx2(const float* x, const float* gy, float* gw, float* gb,
+                                           const Conv2dParams& p);
+void depthwise_conv2d_forward_avx512(const float* x, const float* w, const float* bias, float* y,
+                                     const Conv2dParams& p);
+void depthwise_conv2d_backward_data_avx512(const float* gy, const float* w, float* gx, const Conv2dParams& p);
+void depthwise_conv2d_backward_weight_avx512(const float* x, const float* gy, float* gw, float* gb,
+                                             const Conv2dParams& p);
+
+}  // namespace thorax::kernels::cpu

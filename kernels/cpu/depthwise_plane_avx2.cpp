@@ -1,0 +1,88 @@
+// The AVX2 per-plane depthwise loops, for CPUs without AVX-512. Compiled with -mavx2 -mfma
+// (kernels/CMakeLists.txt); called only when the CPU has them (kernels/depthwise_conv2d.cpp).
+#include <immintrin.h>
+
+#include "kernels/cpu/depthwise_plane.h"
+
+namespace thorax::kernels::cpu {
+
+namespace {
+
+#include "kernels/cpu/depthwise_plane_simd.h"
+
+struct Avx2 {
+  using type = __m256;
+  static constexpr int64_t lanes = kDepthwiseAvx2Lanes;
+  static constexpr uint32_t all = 0xFF;
+  // Lane i of the mask is all ones when bit i is set (the form vmaskmovps wants).
+  static __m256i lane_mask(uint32_t bits) {
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(static_cast<int>(bits)), bit), bit);
+  }
+  static type zero() { return _mm256_setzero_ps(); }
+  static type set1(float v) { return _mm256_set1_ps(v); }
+  static type loadu(const float* p) { return _mm256_loadu_ps(p); }
+  // Masked-off lanes are zero and never touch memory, so they may point outside the plane.
+  static type load_bits(const float* p, uint32_t bits) { return _mm256_maskload_ps(p, lane_mask(bits)); }
+  static void storeu(float* p, type v) { _mm256_storeu_ps(p, v); }
+  static void store_bits(float* p, type v, uint32_t bits) { _mm256_maskstore_ps(p, lane_mask(bits), v); }
+  static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
+  static type add(type a, type b) { return _mm256_add_ps(a, b); }
+  // Lane l of even/odd: lane 2l / 2l+1 of the 16 lanes lo:hi.
+  static type even(type lo, type hi) {
+    const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    return _mm256_permute2f128_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx), 0x20);
+  }
+  static type odd(type lo, type hi) {
+    const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    return _mm256_permute2f128_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx), 0x31);
+  }
+  // Lanes moved up by one, `first` in lane 0.
+  static type shift_in(type v, float first) {
+    const type up = _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6));
+    return _mm256_blend_ps(up, _mm256_set1_ps(first), 1);
+  }
+  // e0 o0 e1 o1 … (the first L of the 2L lanes, then the last L).
+  static type interleave_lo(type e, type o) {
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x20);
+  }
+  static type interleave_hi(type e, type o) {
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x31);
+  }
+  static double hsum(type v) {
+    alignas(32) float lanes_[8];
+    _mm256_store_ps(lanes_, v);
+    double s = 0;
+    for (float f : lanes_) s += f;
+    return s;
+  }
+};
+
+}  // namespace
+
+void depthwise_plane_forward_avx2(const float* x, const float* w, float bias, float* y, bool accumulate,
+                                  const DepthwisePlaneGeometry& g) {
+  plane_forward<Avx2>(x, w, bias, y, accumulate, g);
+}
+
+void depthwise_plane_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
+                                 double* gw, double* gb, const DepthwisePlaneGeometry& g) {
+  plane_weight<Avx2>(x, x_step, gy, gy_step, count, gw, gb, g);
+}
+
+void depthwise_s2_forward_avx2(const float* x, const float* w, float bias, float* y,
+                               const DepthwiseStride2Geometry& g) {
+  plane_forward_s2<Avx2>(x, w, bias, y, g);
+}
+
+void depthwise_s2_data_avx2(const float* gy, const float* w, float* gx, bool accumulate,
+                            const DepthwiseStride2Geometry& g) {
+  plane_data_s2<Avx2>(gy, w, gx, accumulate, g);
+}
+
+void depthwise_s2_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
+                              double* gw, double* gb, const DepthwiseStride2Geometry& g) {
+  plane_weight_s2<Avx2>(x, x_step, gy, gy_step, count, gw, gb, g);
+}
+
+}  // namespace thorax::kernels::cpu

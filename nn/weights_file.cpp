@@ -1,0 +1,38 @@
+#include "nn/weights_file.h"
+
+#include <stdexcept>
+
+#include "nn/sha256.h"
+#include "tensor/npy.h"
+
+namespace thorax::nn {
+
+ModelCard save_weights(const std::string& path, const Module& module, ModelCard card, const NamedTensors& extra) {
+  NamedTensors tensors = module.state_dict();
+  tensors.insert(tensors.end(), extra.begin(), extra.end());
+  SafetensorsData data = safetensors_pack(tensors);
+  card.tensor_sha256 = sha256_hex(data.bytes);
+  card.thorax_version = thorax_version();
+  if (card.created_at.empty()) card.created_at = utc_timestamp();
+  write_file_atomic(path, safetensors_serialize(data, {{kCardKey, card.to_json()}}));
+  return card;
+}
+
+static std::optional<ModelCard> card_of(const Metadata& metadata, const std::string& path) {
+  auto it = metadata.find(kCardKey);
+  if (it == metadata.end()) return std::nullopt;
+  return ModelCard::from_json(it->second, path);
+}
+
+WeightsFile read_weights(const std::string& path) {
+  Safetensors s = safetensors_load(path);
+  WeightsFile w{std::move(s.tensors), s.metadata, card_of(s.metadata, path)};
+  if (w.card && !w.card->tensor_sha256.empty() && w.card->tensor_sha256 != s.data_sha256)
+    throw std::runtime_error(path + ": the tensor data's SHA-256 is " + s.data_sha256 + " but the model card records " +
+                             w.card->tensor_sha256 + " (the file was corrupted or edited after it was written)");
+  return w;
+}
+
+std::optional<ModelCard> read_card(const std::string& path) { return card_of(safetensors_read_header(path).metadata, path); }
+
+}  // namespace thorax::nn

@@ -1,0 +1,172 @@
+// The zoo's registry and model plumbing: names, torchvision initialization, 1-channel models, input
+// checks, stage capture, summaries, saving and loading with cards, class counts from weights, freezing
+// and parameter groups on a real backbone.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "autograd/ops.h"
+#include "models/inception_v3.h"
+#include "models/registry.h"
+#include "models/summary.h"
+#include "models/weights.h"
+#include "nn/batch_norm.h"
+#include "nn/conv2d.h"
+#include "nn/param_groups.h"
+#include "nn/safetensors.h"
+#include "nn/weights_file.h"
+#include "tests/support/check.h"
+
+using namespace thorax;
+using namespace thorax::models;
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("thorax_zoo_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+double sample_std(const Tensor& t) {
+  std::vector<double> v = t.to_vector();
+  double m = 0, s = 0;
+  for (double x : v) m += x / static_cast<double>(v.size());
+  for (double x : v) s += (x - m) * (x - m) / static_cast<double>(v.size() - 1);
+  return std::sqrt(s);
+}
+
+}  // namespace
+
+TEST_CASE("the registry knows each model once and names the known ones on a typo") {
+  std::set<std::string> seen;
+  for (const ModelInfo& info : model_zoo()) CHECK(seen.insert(info.name).second);
+  CHECK(seen.count("resnet18") == 1);
+  CHECK(seen.count("inception_v3") == 1);
+  std::string e = error_of([] { model_info("resnet19"); });
+  CHECK(e.find("unknown model 'resnet19' (known: resnet18, resnet34") != std::string::npos);
+}
+
+TEST_CASE("torchvision's initialization: kaiming fan_out convolutions, unit batch norms, seeded") {
+  Generator gen(7);
+  auto model = create_model("resnet18", {.in_channels = 1, .num_classes = 3}, gen);
+  auto& conv1 = dynamic_cast<nn::Conv2d&>(model->at("conv1"));
+  CHECK(conv1.weight.shape() == Shape{64, 1, 7, 7});
+  CHECK(sample_std(conv1.weight) == doctest::Approx(std::sqrt(2.0 / (64 * 49))).epsilon(0.05));
+  auto& bn = dynamic_cast<nn::BatchNorm2d&>(model->at("layer3.1.bn2"));
+  CHECK(bn.weight.to_vector() == std::vector<double>(256, 1.0));
+  Generator same(7), other(8);
+  auto again = create_model("resnet18", {.in_channels = 1, .num_classes = 3}, same);
+  auto different = create_model("resnet18", {.in_channels = 1, .num_classes = 3}, other);
+  CHECK(testing::compare(again->at("fc").own_parameters()[0].second, model->at("fc").own_parameters()[0].second, {0, 0}).ok);
+  CHECK(!testing::compare(different->at("conv1").own_parameters()[0].second, conv1.weight, {0, 0}).ok);
+
+  Generator g2(1);
+  auto inception = create_model("inception_v3", {.num_classes = 4}, g2);  // truncated normals, std 0.1, in [-2, 2]
+  const Tensor w = inception->at("Mixed_7c.branch_pool.conv").own_parameters()[0].second;
+  CHECK(sample_std(w) == doctest::Approx(0.1).epsilon(0.05));
+  CHECK(sample_std(inception->at("AuxLogits.fc").own_parameters()[0].second) == doctest::Approx(0.001).epsilon(0.1));
+}
+
+TEST_CASE("models check their input and say what they expect") {
+  auto model = create_model_for_loading("densenet121", {.in_channels = 1, .num_classes = 2});
+  autograd::NoGrad no_grad;
+  model->eval();
+  CHECK(error_of([&] { model->run(Tensor::zeros({1, 3, 64, 64})); }) ==
+        "densenet121 takes images (N, 1, H, W), got [1, 3, 64, 64] (the model was built for 1 input channels)");
+  CHECK(error_of([&] { model->run(Tensor::zeros({1, 1, 16, 16})); }) ==
+        "densenet121 needs images of at least 29x29 pixels, got 16x16");
+  auto inception = create_model_for_loading("inception_v3", {.num_classes = 2});
+  inception->train();
+  CHECK(error_of([&] { inception->run(Tensor::zeros({2, 3, 80, 80})); }).find("needs images of at least 299x299") !=
+        std::string::npos);
+  dynamic_cast<InceptionV3&>(*inception).set_aux_logits(false);  // torchvision's aux_logits=False
+  ModelOutput out = inception->run(Tensor::zeros({2, 3, 80, 80}));
+  CHECK(out.logits.shape() == Shape{2, 2});
+  CHECK(!out.aux_logits.defined());
+}
+
+TEST_CASE("stages can be captured by name; an unknown one lists the model's stages") {
+  auto model = create_model_for_loading("mobilenet_v2", {.num_classes = 2});
+  model->eval();
+  autograd::NoGrad no_grad;
+  StagedOutput s = run_with_stages(*model, Tensor::zeros({1, 3, 64, 64}), {"features.18", "features.3"});
+  CHECK(s.stages["features.18"].shape() == Shape{1, 1280, 2, 2});
+  CHECK(s.stages["features.3"].shape() == Shape{1, 24, 16, 16});
+  CHECK(s.output.features.shape() == Shape{1, 1280});
+  std::string e = error_of([&] { run_with_stages(*model, Tensor::zeros({1, 3, 64, 64}), {"features.99"}); });
+  CHECK(e.find("mobilenet_v2 has no layer 'features.99' (its stages: features.1, features.3") != std::string::npos);
+}
+
+TEST_CASE("summaries count parameters and FLOPs from one traced image") {
+  auto model = create_model_for_loading("resnet18", {.in_channels = 3, .num_classes = 1000});
+  model->freeze("layer1");
+  ModelSummary s = summarize(*model, 224);
+  CHECK(s.parameters == model->num_parameters());
+  CHECK(s.trainable == s.parameters - (4 * 64 * 64 * 9 + 4 * 2 * 64));  // layer1: 4 convolutions, 4 batch norms
+  CHECK(s.logits == Shape{1, 1000});
+  // conv1 alone: 2 · (64·112·112 outputs) · (3·7·7 multiply-adds each)
+  for (const nn::LayerRecord& r : s.layers)
+    if (r.name == "conv1") CHECK(r.flops == 2LL * 64 * 112 * 112 * 147);
+  CHECK(model->training());  // summarize restores the mode
+}
+
+TEST_CASE("saving with a card and loading by card, by class count in the weights, or by name") {
+  Generator gen(3);
+  auto model = create_model("mobilenet_v2", {.in_channels = 1, .num_classes = 4}, gen);
+  nn::ModelCard card;
+  card.classes = {"normal", "pneumonia", "covid", "tb"};
+  card.label_kind = "multi-class";
+  const std::string path = temp_path("m.safetensors");
+  save_model(path, *model, card);
+
+  LoadedModel loaded = load_model(path);
+  CHECK(loaded.model->architecture() == "mobilenet_v2");
+  CHECK(loaded.model->args().in_channels == 1);
+  CHECK(loaded.model->args().num_classes == 4);
+  CHECK(loaded.card->classes.size() == 4);
+  Generator data(5);
+  Tensor x = randn({2, 1, 40, 40}, DType::f32, &data);
+  autograd::NoGrad no_grad;
+  model->eval();
+  loaded.model->eval();
+  CHECK(testing::compare(loaded.model->run(x).logits, model->run(x).logits, {0, 0}).ok);
+
+  // Without a card, the architecture is needed; in_channels and num_classes come from the shapes.
+  const std::string bare = temp_path("bare.safetensors");
+  nn::safetensors_save(bare, model->state_dict());
+  CHECK(error_of([&] { load_model(bare); }).find("has no model card naming its architecture") != std::string::npos);
+  LoadedModel by_shape = load_model(bare, {.architecture = "mobilenet_v2"});
+  CHECK(by_shape.model->args().num_classes == 4);
+  CHECK(by_shape.model->args().in_channels == 1);
+  std::string wrong = error_of([&] { load_model(bare, {.architecture = "mobilenet_v2", .num_classes = 3}); });
+  CHECK(wrong.find("classifier.1.weight: [4, 1280] in the file, [3, 1280] in the model") != std::string::npos);
+  CHECK(error_of([&] { load_model(path, {.architecture = "resnet18"}); }).find("holds a mobilenet_v2") != std::string::npos);
+  std::filesystem::remove(path);
+  std::filesystem::remove(bare);
+}
+
+TEST_CASE("a pretrained encoder with a new head: load all but the head, freeze or slow the encoder") {
+  Generator gen(2);
+  auto pretrained = create_model("resnet18", {.num_classes = 1000}, gen);
+  auto model = create_model("resnet18", {.num_classes = 3}, gen);
+  nn::LoadReport r = nn::load_state_dict(*model, pretrained->state_dict(), {.ignore_prefixes = {"fc"}});
+  CHECK(r.ignored == std::vector<std::string>{"fc.weight", "fc.bias"});
+  CHECK(r.loaded.size() == model->state_dict().size() - 2);  // all but fc.weight and fc.bias
+  auto groups = nn::param_groups(*model, {.lr = 1e-4}, {{"fc", 1e-2, 0.0}});
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[1].params.size() == 2);
+  CHECK(model->freeze("layer1") == 12);
+  CHECK(nn::param_groups(*model, {.lr = 1e-4})[0].params.size() == model->named_parameters().size() - 12);
+}
