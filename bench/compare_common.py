@@ -32,7 +32,7 @@ def thorax_env(threads):
 
 # Between two contenders: after a call, OpenBLAS's threads spin for up to 2^28 cycles (about 0.1 s)
 # and OpenMP's for a while before sleeping; a contender started sooner shares the cores with them.
-SETTLE_SECONDS = 0.3
+SETTLE_SECONDS = 0.5
 
 
 def settle():

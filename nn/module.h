@@ -78,7 +78,7 @@ class Module {
   bool training() const { return training_; }
 
   // Stops (or restarts) gradients for every parameter named `prefix` or starting with `prefix` + ".";
-  // "" means all. Returns how many parameters changed; a prefix that names no parameter is an error.
+  // "" means all. Returns how many parameters it names; a prefix that names none is an error.
   int64_t freeze(const std::string& prefix);
   int64_t unfreeze(const std::string& prefix);
   void zero_grad();

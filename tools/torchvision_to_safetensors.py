@@ -3,16 +3,20 @@
 without the `safetensors` package. Run with Debian's python3 (python3-torch, python3-torchvision).
 
   /usr/bin/python3 tools/torchvision_to_safetensors.py resnet18 resnet18.safetensors --weights IMAGENET1K_V1
-  /usr/bin/python3 tools/torchvision_to_safetensors.py densenet121 xrv.safetensors --state-dict xrv.pth \\
-      --rename model.=  --drop op_threshs --num-classes 18 --in-channels 1
+  /usr/bin/python3 tools/torchvision_to_safetensors.py densenet121 xrv.safetensors \\
+      --state-dict xrv-densenet121.pth --drop op_threshs --in-channels 1
 
 Weights come from torchvision (--weights, downloaded into torch's cache), from a checkpoint file
 (--state-dict: a state_dict, a dict holding one under "state_dict" or "model", or a pickled model), or
 are drawn at random (--seed). They are loaded into the torchvision architecture strictly, so the file
-written always has torchvision's names and shapes. A pretrained classifier of another size than
---num-classes is replaced by a freshly drawn one (reported). --in-channels 1 sums the first
-convolution's RGB weights: on a gray image the 1-channel model then computes exactly what the RGB
-model computes on that image replicated three times.
+written always has torchvision's names and shapes (--rename OLD=NEW and --drop PREFIX adapt a
+checkpoint's key names; the class count is taken from its classifier). A pretrained classifier of
+another size than --num-classes is replaced by a freshly drawn one (reported).
+
+--in-channels 1 makes a grayscale model: RGB weights are turned into 1-channel ones by summing the
+first convolution over its input channels, so that on a gray image the model computes exactly what the
+RGB model computes on that image replicated three times; checkpoints whose first convolution already
+takes 1 channel (TorchXRayVision's) are kept as they are.
 
 --check-input X.npy --check-output Y.npy also writes torchvision's logits for X (float32 NCHW), so
 `thorax model forward --weights OUT --input X.npy` can be compared with Y.npy.

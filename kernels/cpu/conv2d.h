@@ -5,6 +5,10 @@
 // Threads: over the batch (one unfold buffer per thread, the GEMM then single-threaded); a batch of one
 // leaves the threads to the GEMM. The weight gradient sums fixed batch chunks in chunk order, so the
 // result does not depend on the thread count.
+// Small output maps (≤ 256 pixels, ResNet's 14×14 and 7×7 stages) instead unfold the whole batch into
+// one matrix and run one multi-threaded GEMM per group over N·plane columns: a per-sample GEMM there
+// would re-read the whole weight matrix for a few dozen columns, and the weight gradient's inner size
+// would be one plane.
 #pragma once
 #include "kernels/conv2d.h"
 

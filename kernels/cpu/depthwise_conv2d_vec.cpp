@@ -9,7 +9,6 @@ namespace thorax::kernels::cpu {
 namespace {
 
 constexpr double kParallelFlops = 1 << 15;
-constexpr int64_t kMaxTaps = 49;  // as in depthwise_plane_simd.h
 
 struct PlaneIsa {
   int64_t lanes;
@@ -114,30 +113,40 @@ void backward_data(const PlaneIsa& isa, const float* gy, const float* w, float* 
   }
 }
 
-void backward_weight(const PlaneIsa& isa, const float* x, const float* gy, float* gw, float* gb,
-                     const Conv2dParams& p) {
-  const bool s2 = is_stride2_3x3(p);
-  if (!s2 && !depthwise_vectorizable(p)) return depthwise_conv2d_backward_weight(x, gy, gw, gb, p);
-  const Geometry g(s2 ? Conv2dParams{} : p, isa.lanes);  // the stride-2 loops need no tables
-  const DepthwiseStride2Geometry g2 = stride2_geometry(p);
-  const int64_t plane = p.H * p.W, out_plane = p.H_out() * p.W_out(), mult = p.C_out / p.C_in, taps = p.kH * p.kW;
+// One task per output channel: `channel(co, gw_sums, gb_sum)` adds the whole batch's products into
+// the double sums, which are then rounded into gw and gb.
+template <class Channel> void weight_per_channel(const Conv2dParams& p, float* gw, float* gb, Channel&& channel) {
+  const int64_t taps = p.kH * p.kW;
 #pragma omp parallel for schedule(static) if (p.flops() > kParallelFlops)
   for (int64_t co = 0; co < p.C_out; ++co) {
-    double acc[kMaxTaps] = {}, bsum = 0;
-    const float* xp = x + (co / mult) * plane;
-    const float* gyp = gy + co * out_plane;
-    if (s2) isa.weight_s2(xp, p.C_in * plane, gyp, p.C_out * out_plane, p.N, acc, &bsum, g2);
-    else isa.weight(xp, p.C_in * plane, gyp, p.C_out * out_plane, p.N, acc, &bsum, g.view);
+    double acc[kDepthwiseMaxTaps] = {}, bsum = 0;
+    channel(co, acc, &bsum);
     for (int64_t t = 0; t < taps; ++t) gw[co * taps + t] = static_cast<float>(acc[t]);
     if (gb) gb[co] = static_cast<float>(bsum);
   }
+}
+
+void backward_weight(const PlaneIsa& isa, const float* x, const float* gy, float* gw, float* gb, const Conv2dParams& p) {
+  const int64_t plane = p.H * p.W, out_plane = p.H_out() * p.W_out(), mult = p.C_out / p.C_in;
+  const int64_t x_step = p.C_in * plane, gy_step = p.C_out * out_plane;  // from one sample to the next
+  if (is_stride2_3x3(p)) {
+    const DepthwiseStride2Geometry g = stride2_geometry(p);
+    return weight_per_channel(p, gw, gb, [&](int64_t co, double* acc, double* bsum) {
+      isa.weight_s2(x + (co / mult) * plane, x_step, gy + co * out_plane, gy_step, p.N, acc, bsum, g);
+    });
+  }
+  if (!depthwise_vectorizable(p)) return depthwise_conv2d_backward_weight(x, gy, gw, gb, p);
+  const Geometry g(p, isa.lanes);
+  weight_per_channel(p, gw, gb, [&](int64_t co, double* acc, double* bsum) {
+    isa.weight(x + (co / mult) * plane, x_step, gy + co * out_plane, gy_step, p.N, acc, bsum, g.view);
+  });
 }
 
 }  // namespace
 
 bool depthwise_vectorizable(const Conv2dParams& p) {
   return p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.kH % 2 == 1 &&
-         p.kW % 2 == 1 && p.pad_h == (p.kH - 1) / 2 && p.pad_w == (p.kW - 1) / 2 && p.kH * p.kW <= kMaxTaps;
+         p.kW % 2 == 1 && p.pad_h == (p.kH - 1) / 2 && p.pad_w == (p.kW - 1) / 2 && p.kH * p.kW <= kDepthwiseMaxTaps;
 }
 
 void depthwise_conv2d_forward_avx2(const float* x, const float* w, const float* bias, float* y, const Conv2dParams& p) {

@@ -9,7 +9,7 @@
 // Other shapes (other strides, dilation, even kernels) go to the "direct" version
 // (kernels/cpu/depthwise_conv2d.h).
 // Threads: one task per plane (forward, backward-data) or per output channel (backward-weight), each
-// summed in a fixed order: deterministic.
+// summed in a fixed order: deterministic. FLOPs: those of kernels/depthwise_conv2d.h.
 #pragma once
 #include "kernels/cpu/depthwise_plane.h"
 #include "kernels/depthwise_conv2d.h"

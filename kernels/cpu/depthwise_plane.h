@@ -16,6 +16,9 @@
 
 namespace thorax::kernels::cpu {
 
+// Kernels up to 7×7: the loops keep one broadcast weight (or one sum) per tap in an array of vectors.
+constexpr int64_t kDepthwiseMaxTaps = 49;
+
 struct DepthwisePlaneGeometry {
   int64_t plane;            // H·W outputs (= inputs)
   int64_t vectors;          // ceil(plane / lanes)

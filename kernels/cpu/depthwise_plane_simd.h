@@ -4,9 +4,7 @@
 // instruction set's file.
 #pragma once
 
-// Up to 7×7 kernels keep their broadcast weights in an array of vectors; larger ones are not vectorized
-// (the caller checks kMaxTaps).
-constexpr int64_t kMaxTaps = 49;
+constexpr int64_t kMaxTaps = thorax::kernels::cpu::kDepthwiseMaxTaps;
 
 template <class V>
 void plane_forward(const float* __restrict x, const float* __restrict w, float bias, float* __restrict y,

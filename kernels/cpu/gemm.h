@@ -1,6 +1,7 @@
 // CPU GEMM, version "rows_omp": rows of C split across threads; each row accumulates alpha·a_ik·B[k,:]
 // over k so B is streamed in order and the inner loop vectorizes. op(B) = B^T is packed once into a
-// dense K×N buffer. A starting point: the register-blocked, packed kernels belong to "Fast CPU kernels".
+// dense K×N buffer. Kept as the simple baseline (and the default on CPUs without AVX2): the packed,
+// register-blocked versions are in kernels/cpu/gemm_packed.h.
 #pragma once
 #include "kernels/gemm.h"
 

@@ -88,16 +88,22 @@ void pack_b(float* __restrict dst, const float* __restrict B, int64_t ldb, bool 
     }
     return;
   }
-  // op(B)(k, j) = B[j·ldb + k]: read each column of op(B) in order, write with stride NR
+  // op(B)(k, j) = B[j·ldb + k]: a transpose. Done kChunk values of k at a time, so the panel rows being
+  // written (kChunk × NR floats) stay in L1 while every column of op(B) is read one cache line at a time;
+  // writing whole columns of a long panel instead misses L1 on every store.
+  constexpr int64_t kChunk = 16;
   for (int64_t jp = 0; jp < nc; jp += NR) {
     const int64_t cols = std::min(NR, nc - jp);
     float* panel = dst + jp * kc;
-    for (int64_t c = 0; c < cols; ++c) {
-      const float* src = B + (j0 + jp + c) * ldb + p0;
-      for (int64_t k = 0; k < kc; ++k) panel[k * NR + c] = src[k];
+    for (int64_t k0 = 0; k0 < kc; k0 += kChunk) {
+      const int64_t kn = std::min(kChunk, kc - k0);
+      for (int64_t c = 0; c < cols; ++c) {
+        const float* src = B + (j0 + jp + c) * ldb + p0 + k0;
+        for (int64_t k = 0; k < kn; ++k) panel[(k0 + k) * NR + c] = src[k];
+      }
+      for (int64_t c = cols; c < NR; ++c)
+        for (int64_t k = 0; k < kn; ++k) panel[(k0 + k) * NR + c] = 0.0f;
     }
-    for (int64_t c = cols; c < NR; ++c)
-      for (int64_t k = 0; k < kc; ++k) panel[k * NR + c] = 0.0f;
   }
 }
 

@@ -86,7 +86,12 @@ TEST_CASE("conv2d: every version matches the reference (stride, padding, dilatio
       conv(2, 3, 9, 9, 5, 3, 3, 1, 1, 2, 2, 2, 2),        // dilation 2 with matching padding
       conv(1, 2, 3, 4, 2, 3, 4),                          // kernel covers the whole input: 1x1 output
       conv(4, 16, 17, 19, 24, 3, 3, 1, 1, 1, 1),          // large enough for the batch-parallel path
-      conv(5, 8, 12, 10, 16, 3, 3, 2, 2, 1, 1, 1, 1, 2),  // batch 5: uneven weight-gradient chunks
+      conv(5, 8, 12, 10, 16, 3, 3, 2, 2, 1, 1, 1, 1, 2),  // batch 5, small maps: one GEMM for the batch
+      // Output maps above 256 pixels run one GEMM per sample: batch 5 (uneven weight-gradient chunks),
+      // 1×1, groups.
+      conv(5, 4, 18, 16, 6, 3, 3, 1, 1, 1, 1),
+      conv(3, 4, 17, 16, 6, 1, 1),
+      conv(2, 4, 18, 17, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2),
   };
   const auto& op = conv2d_op();
   for (const auto& v : op.versions) {

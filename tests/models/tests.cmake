@@ -7,6 +7,6 @@ set_tests_properties(cli_model_summary PROPERTIES PASS_REGULAR_EXPRESSION
   "layer4\\.1\\.bn2 +BatchNorm2d +\\[1, 512, 2, 2\\].*stages +layer1, layer2, layer3, layer4")
 add_test(NAME cli_model_roundtrip COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/models/cli_roundtrip.sh
   $<TARGET_FILE:thorax> ${THORAX_PYTHON} ${CMAKE_SOURCE_DIR}/tools ${CMAKE_CURRENT_BINARY_DIR}/cli_model_roundtrip)
-set_tests_properties(cli_model_roundtrip PROPERTIES ENVIRONMENT "OMP_NUM_THREADS=2")
+set_tests_properties(cli_model_roundtrip PROPERTIES ENVIRONMENT "OMP_NUM_THREADS=1")
 add_test(NAME cli_model_unknown COMMAND sh -c "'$<TARGET_FILE:thorax>' model summary resnet19 2>&1; test $? -ne 0")
 set_tests_properties(cli_model_unknown PROPERTIES PASS_REGULAR_EXPRESSION "unknown model 'resnet19' \\(known: resnet18")
