@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 namespace thorax {
 
@@ -31,36 +32,48 @@ uint64_t Generator::reserve(uint64_t n) {
   return first;
 }
 
-template <class Fill> static void fill_floating(Tensor& t, Fill f) {
+// Writes value(i) for every element in row-major order, straight into a dense float32/float64 buffer
+// (or a dense temporary copied into a strided tensor). `block(i0)` computes the values of elements
+// i0..i0+per-1 at once, so each Philox block is evaluated once, not once per element.
+template <int Per, class Block> static void fill_floating(Tensor& t, Block block) {
   if (t.dtype() != DType::f32 && t.dtype() != DType::f64)
     throw std::invalid_argument(std::string("random fill needs float32 or float64, got ") + dtype_name(t.dtype()));
-  Tensor dense = Tensor::empty(t.shape(), DType::f64);
-  double* p = dense.data<double>();
-  int64_t n = dense.numel();
-  for (int64_t i = 0; i < n; ++i) p[i] = f(i);
-  t.copy_from(dense);
+  Tensor dense = t.is_contiguous() ? t : Tensor::empty(t.shape(), t.dtype());
+  const int64_t n = dense.numel();
+  double v[Per];
+  auto run = [&](auto* out) {
+    for (int64_t i0 = 0; i0 < n; i0 += Per) {
+      block(i0, v);
+      for (int k = 0; k < Per && i0 + k < n; ++k) out[i0 + k] = static_cast<std::remove_pointer_t<decltype(out)>>(v[k]);
+    }
+  };
+  if (dense.dtype() == DType::f32) run(dense.data<float>());
+  else run(dense.data<double>());
+  if (!dense.same(t)) t.copy_from(dense);
 }
 
 void Generator::uniform_(Tensor& t, double lo, double hi) {
-  uint64_t base = reserve(static_cast<uint64_t>(t.numel()));
-  uint64_t key = seed_;
-  fill_floating(t, [&](int64_t i) {
-    auto r = philox4x32(base + static_cast<uint64_t>(i) / 4, 0, key);
-    return lo + (hi - lo) * static_cast<double>(uint_to_unit(r[i % 4]));
+  const uint64_t base = reserve(static_cast<uint64_t>(t.numel()));
+  const uint64_t key = seed_;
+  // Element i is lane i % 4 of block base + i / 4.
+  fill_floating<4>(t, [&](int64_t i0, double* v) {
+    auto r = philox4x32(base + static_cast<uint64_t>(i0) / 4, 0, key);
+    for (int k = 0; k < 4; ++k) v[k] = lo + (hi - lo) * static_cast<double>(uint_to_unit(r[k]));
   });
 }
 
 void Generator::normal_(Tensor& t, double mean, double std) {
   // Box-Muller on lanes (0,1) and (2,3) of each block: element i uses block i/2, pair i%2.
-  uint64_t n = static_cast<uint64_t>(t.numel());
-  uint64_t base = offset_;
+  const uint64_t n = static_cast<uint64_t>(t.numel());
+  const uint64_t base = offset_;
   offset_ += (n + 1) / 2;
-  uint64_t key = seed_;
-  fill_floating(t, [&](int64_t i) {
-    auto r = philox4x32(base + static_cast<uint64_t>(i) / 2, 1, key);
-    int pair = static_cast<int>(i % 2) * 2;
-    double u1 = uint_to_unit(r[pair]), u2 = uint_to_unit(r[pair + 1]);
-    return mean + std * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  const uint64_t key = seed_;
+  fill_floating<2>(t, [&](int64_t i0, double* v) {
+    auto r = philox4x32(base + static_cast<uint64_t>(i0) / 2, 1, key);
+    for (int k = 0; k < 2; ++k) {
+      double u1 = uint_to_unit(r[2 * k]), u2 = uint_to_unit(r[2 * k + 1]);
+      v[k] = mean + std * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
   });
 }
 
