@@ -19,7 +19,6 @@ import argparse
 import os
 import sys
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -80,11 +79,7 @@ def main():
         torch.save(model.state_dict(), a.output)
         print(f"wrote {a.output}: torchvision {arch} state_dict, {len(model.state_dict())} tensors")
     if a.check_input:
-        x = torch.from_numpy(np.load(a.check_input).astype(np.float32))
-        with torch.no_grad():
-            logits, _ = tv.forward(model, x, a.train_mode)
-        np.save(a.check_output, logits.numpy())
-        print(f"wrote {a.check_output}: torchvision logits {tuple(logits.shape)} for {a.check_input}")
+        tv.write_check_logits(model, a.check_input, a.check_output, a.train_mode)
 
 
 if __name__ == "__main__":

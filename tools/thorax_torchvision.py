@@ -95,3 +95,14 @@ def forward(model, x, train=False):
     if isinstance(out, tuple):  # inception_v3 in training mode: (logits, aux_logits)
         return out[0], out[1]
     return out, None
+
+
+def write_check_logits(model, input_path, output_path, train=False):
+    """The conversion scripts' --check-input/--check-output: torchvision's logits for an .npy batch,
+    to compare with `thorax model forward` on the same file."""
+    import numpy as np
+    x = torch.from_numpy(np.load(input_path).astype(np.float32))
+    with torch.no_grad():
+        logits, _ = forward(model, x, train)
+    np.save(output_path, logits.numpy())
+    print(f"wrote {output_path}: torchvision logits {tuple(logits.shape)} for {input_path}")

@@ -25,7 +25,6 @@ import argparse
 import os
 import sys
 
-import numpy as np
 import torch
 import torchvision
 
@@ -152,11 +151,7 @@ def main():
           f"in_channels {card['arguments']['in_channels']}, num_classes {card['arguments']['num_classes']}, "
           f"sha256 {card['tensor_sha256'][:16]}...")
     if a.check_input:
-        x = torch.from_numpy(np.load(a.check_input).astype(np.float32))
-        with torch.no_grad():
-            logits, _ = tv.forward(model, x, a.train_mode)
-        np.save(a.check_output, logits.numpy())
-        print(f"wrote {a.check_output}: torchvision logits {tuple(logits.shape)} for {a.check_input}")
+        tv.write_check_logits(model, a.check_input, a.check_output, a.train_mode)
 
 
 if __name__ == "__main__":

@@ -49,13 +49,8 @@ template <class T> void conv2d_backward_data(const T* gy, const T* w, T* gx, con
   for (size_t i = 0; i < acc.size(); ++i) gx[i] = static_cast<T>(acc[i]);
 }
 
-template <class T> void conv2d_backward_weight(const T* x, const T* gy, T* gw, T* gb, const Conv2dParams& p) {
-  std::vector<double> acc(static_cast<size_t>(p.C_out * (p.C_in / p.groups) * p.kH * p.kW), 0.0);
-  conv2d_for_each_tap(p, [&](int64_t yi, int64_t xi, int64_t wi, int64_t) {
-    acc[wi] += static_cast<double>(gy[yi]) * static_cast<double>(x[xi]);
-  });
-  for (size_t i = 0; i < acc.size(); ++i) gw[i] = static_cast<T>(acc[i]);
-  if (!gb) return;
+// The bias gradient of any convolution: gy summed over batch and output pixels, per output channel.
+template <class T> void conv2d_bias_gradient(const T* gy, T* gb, const Conv2dParams& p) {
   const int64_t plane = p.H_out() * p.W_out();
   for (int64_t co = 0; co < p.C_out; ++co) {
     double s = 0;
@@ -63,6 +58,15 @@ template <class T> void conv2d_backward_weight(const T* x, const T* gy, T* gw, T
       for (int64_t i = 0; i < plane; ++i) s += static_cast<double>(gy[(n * p.C_out + co) * plane + i]);
     gb[co] = static_cast<T>(s);
   }
+}
+
+template <class T> void conv2d_backward_weight(const T* x, const T* gy, T* gw, T* gb, const Conv2dParams& p) {
+  std::vector<double> acc(static_cast<size_t>(p.C_out * (p.C_in / p.groups) * p.kH * p.kW), 0.0);
+  conv2d_for_each_tap(p, [&](int64_t yi, int64_t xi, int64_t wi, int64_t) {
+    acc[wi] += static_cast<double>(gy[yi]) * static_cast<double>(x[xi]);
+  });
+  for (size_t i = 0; i < acc.size(); ++i) gw[i] = static_cast<T>(acc[i]);
+  if (gb) conv2d_bias_gradient(gy, gb, p);
 }
 
 }  // namespace thorax::kernels::ref

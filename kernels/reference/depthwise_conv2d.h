@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/depthwise_conv2d.h"
+#include "kernels/reference/conv2d.h"
 
 namespace thorax::kernels::ref {
 
@@ -54,14 +55,7 @@ void depthwise_conv2d_backward_weight(const T* x, const T* gy, T* gw, T* gb, con
     acc[wi] += static_cast<double>(gy[yi]) * static_cast<double>(x[xi]);
   });
   for (size_t i = 0; i < acc.size(); ++i) gw[i] = static_cast<T>(acc[i]);
-  if (!gb) return;
-  const int64_t plane = p.H_out() * p.W_out();
-  for (int64_t co = 0; co < p.C_out; ++co) {
-    double s = 0;
-    for (int64_t n = 0; n < p.N; ++n)
-      for (int64_t i = 0; i < plane; ++i) s += static_cast<double>(gy[(n * p.C_out + co) * plane + i]);
-    gb[co] = static_cast<T>(s);
-  }
+  if (gb) conv2d_bias_gradient(gy, gb, p);
 }
 
 }  // namespace thorax::kernels::ref
