@@ -161,21 +161,35 @@ Tensor nt_xent(const Tensor& z0, double tau) {
   if (tau <= 0) throw std::invalid_argument("nt_xent: temperature must be positive");
   Tensor z = z0.contiguous();
   const int64_t n2 = z.shape()[0], d = z.shape()[1];
-  Tensor loss = autograd::is_double(z)
-                    ? Tensor::scalar(kernels::ref::nt_xent_forward<double>(z.data<double>(), n2, d, tau), DType::f64)
-                    : Tensor::scalar(kernels::nt_xent_op().cpu().forward(z.data<float>(), n2, d, tau));
-  if (autograd::any_requires_grad({z0})) {
-    Tensor sz = autograd::saved(z);
-    // Backward contract: gz = g · d(loss)/dz, by the fused backward kernel. Assigns.
-    autograd::record("nt_xent", {z0}, {loss}, [=](const std::vector<Tensor>& g) {
-      Tensor gz = Tensor::empty(sz.shape(), sz.dtype());
-      if (autograd::is_double(sz))
-        kernels::ref::nt_xent_backward<double>(sz.data<double>(), n2, d, tau, g[0].item(), gz.data<double>());
-      else
-        kernels::nt_xent_op().cpu().backward(sz.data<float>(), n2, d, tau, static_cast<float>(g[0].item()), gz.data<float>());
-      return std::vector<Tensor>{gz};
-    });
-  }
+  const bool is_double = autograd::is_double(z);
+  if (!autograd::any_requires_grad({z0}))
+    return is_double ? Tensor::scalar(kernels::ref::nt_xent_forward<double>(z.data<double>(), n2, d, tau), DType::f64)
+                     : Tensor::scalar(kernels::nt_xent_op().cpu().forward(z.data<float>(), n2, d, tau));
+  // The gradient comes out of the same similarity GEMM as the loss, so it is computed now (for an
+  // upstream gradient of 1) and only scaled by the backward.
+  Tensor unit_gz = Tensor::empty(z.shape(), z.dtype());
+  Tensor loss =
+      is_double
+          ? Tensor::scalar(kernels::ref::nt_xent_forward_backward<double>(z.data<double>(), n2, d, tau, 1.0,
+                                                                          unit_gz.data<double>()),
+                           DType::f64)
+          : Tensor::scalar(kernels::nt_xent_op().cpu().forward_backward(z.data<float>(), n2, d, tau, 1.0f,
+                                                                        unit_gz.data<float>()));
+  // Backward contract: gz = g · d(loss)/dz, the saved unit gradient scaled by g. Assigns.
+  autograd::record("nt_xent", {z0}, {loss}, [=](const std::vector<Tensor>& g) {
+    Tensor gz = Tensor::empty(unit_gz.shape(), unit_gz.dtype());
+    const double scale = g[0].item();
+    if (is_double) {
+      const double* u = unit_gz.data<double>();
+      double* out = gz.data<double>();
+      for (int64_t i = 0; i < n2 * d; ++i) out[i] = scale * u[i];
+    } else {
+      const float s = static_cast<float>(scale), *u = unit_gz.data<float>();
+      float* out = gz.data<float>();
+      for (int64_t i = 0; i < n2 * d; ++i) out[i] = s * u[i];
+    }
+    return std::vector<Tensor>{gz};
+  });
   return loss;
 }
 

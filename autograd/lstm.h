@@ -1,6 +1,8 @@
 // Differentiable LSTM (multi-layer, optionally bidirectional), PyTorch's nn.LSTM semantics and weight
-// layout. Per layer and direction: one GEMM projects the inputs of all time steps at once; each step
-// then does one GEMM (h·W_hhᵀ) and one fused cell kernel.
+// layout. Each layer and direction is one graph node running the lstm_layer kernel (kernels/lstm.h):
+// one GEMM projects the inputs of all time steps at once; each step then does one GEMM (h·W_hhᵀ, the
+// weights packed once) and one fused cell kernel; the backward runs the steps in reverse and the weight
+// and input gradients as three GEMMs over all steps.
 #pragma once
 #include <utility>
 #include <vector>

@@ -1,6 +1,7 @@
-"""Shared machinery of the side-by-side comparison scripts (compare_gemm.py, compare_conv.py).
+"""Shared machinery of the side-by-side comparison scripts (compare_gemm.py, compare_conv.py,
+compare_ntxent.py, compare_lstm.py).
 
-thorax is timed through build/bench/kernel_time (one process per round); the peers (numpy on OpenBLAS,
+thorax is timed through build/bench/kernel_time or op_time (one process per round); the peers (numpy on OpenBLAS,
 PyTorch) run in one long-lived worker process started with this file's --peer-worker mode. The
 environment sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which handicap OpenBLAS: they are removed from
 the worker's environment only (never from thorax's, the tests' or CI's). Rounds alternate the order
@@ -152,10 +153,42 @@ def _make_inputs(req, np, torch, rng):
         wt = torch.from_numpy(rng.uniform(-1, 1, (cout, cin // g, k, k)).astype(np.float32))
         bias = torch.from_numpy(rng.uniform(-1, 1, (cout,)).astype(np.float32))
         return {"x": x, "w": wt, "bias": bias}
+    if req["op"] == "nt_xent":
+        z = torch.from_numpy(rng.standard_normal((req["N2"], req["D"])).astype(np.float32)).requires_grad_(True)
+        return {"z": z}
+    if req["op"] == "lstm":
+        torch.manual_seed(1)
+        lstm = torch.nn.LSTM(req["I"], req["H"], num_layers=req["layers"], bidirectional=req["bidirectional"])
+        x = torch.from_numpy(rng.standard_normal((req["T"], req["N"], req["I"])).astype(np.float32))
+        return {"lstm": lstm, "x": x.requires_grad_(True)}
     raise ValueError(f"unknown op {req['op']}")
 
 
+def _nt_xent_torch(z, tau, torch):
+    """PyTorch's composite NT-Xent (SimCLR): normalize, similarity matmul, masked cross-entropy."""
+    import torch.nn.functional as F
+    n2 = z.shape[0]
+    zn = F.normalize(z, dim=1)
+    s = (zn @ zn.t()) / tau
+    s = s.masked_fill(torch.eye(n2, dtype=torch.bool), float("-inf"))
+    target = torch.cat([torch.arange(n2 // 2, n2), torch.arange(0, n2 // 2)])
+    return F.cross_entropy(s, target)
+
+
 def _make_call(req, d, np, torch):
+    if req["op"] == "nt_xent" and req["lib"] == "torch":
+        def step():
+            z = d["z"]
+            z.grad = None
+            _nt_xent_torch(z, req["tau"], torch).backward()
+        return step
+    if req["op"] == "lstm" and req["lib"] == "torch":
+        def step():
+            d["lstm"].zero_grad(set_to_none=True)
+            d["x"].grad = None
+            out, _ = d["lstm"](d["x"])
+            out.sum().backward()
+        return step
     if req["op"] == "gemm":
         if req["lib"] == "numpy":
             b = d["b"].T if req["tb"] else d["b"]

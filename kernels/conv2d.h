@@ -13,6 +13,7 @@
 #pragma once
 #include <cstdint>
 
+#include "kernels/cpu/cpu_features.h"
 #include "kernels/registry.h"
 
 namespace thorax::kernels {
@@ -49,6 +50,9 @@ template <class T> struct Conv2dKernels {
 };
 using Conv2dKernel = Conv2dKernels<float>;
 
+// The table for a CPU with features `f`: versions it cannot run are left out (named in `unavailable`).
+Op<Conv2dKernel> make_conv2d_op(const cpu::CpuFeatures& f);
+// The table for this CPU, built on first use.
 const Op<Conv2dKernel>& conv2d_op();
 void describe_conv2d(std::vector<VersionInfo>& out);
 

@@ -51,7 +51,11 @@ std::vector<VersionInfo> registry() {
 std::vector<std::string> unavailable_versions() {
   std::vector<std::string> out;
   for (const auto& v : gemm_op().unavailable) out.push_back("gemm/" + v);
+  for (const auto& v : conv2d_op().unavailable) out.push_back("conv2d/" + v);
   for (const auto& v : depthwise_conv2d_op().unavailable) out.push_back("depthwise_conv2d/" + v);
+  for (const auto& v : nt_xent_op().unavailable) out.push_back("nt_xent/" + v);
+  for (const auto& v : lstm_cell_op().unavailable) out.push_back("lstm_cell/" + v);
+  for (const auto& v : lstm_layer_op().unavailable) out.push_back("lstm_layer/" + v);
   return out;
 }
 

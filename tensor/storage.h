@@ -1,5 +1,6 @@
 // A block of bytes on a device. CPU blocks are 64-byte aligned (one cache line, one AVX-512 vector)
-// and zero-initialized only when asked; a Storage frees its block when the last Tensor lets go.
+// and zero-initialized only when asked; a Storage returns its block to the caching allocator
+// (tensor/allocator.h) when the last Tensor lets go.
 #pragma once
 #include <cstddef>
 #include <memory>

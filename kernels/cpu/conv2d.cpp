@@ -266,15 +266,19 @@ void conv2d_im2col_backward_weight(const float* x, const float* gy, float* gw, f
   const Dims d(p);
   if (fold_batch(p, d)) backward_weight_folded(x, gy, gw, p, d);
   else backward_weight_per_sample(x, gy, gw, p, d);
-  if (!gb) return;
-#pragma omp parallel for schedule(static) if (p.C_out * p.N * d.plane > (1 << 16))
+  if (gb) conv2d_bias_gradient(gy, gb, p);
+}
+
+void conv2d_bias_gradient(const float* gy, float* gb, const Conv2dParams& p) {
+  const int64_t plane = p.H_out() * p.W_out();
+#pragma omp parallel for schedule(static) if (p.C_out * p.N * plane > (1 << 16))
   for (int64_t co = 0; co < p.C_out; ++co) {
     double s = 0;
     for (int64_t n = 0; n < p.N; ++n) {
-      const float* row = gy + (n * p.C_out + co) * d.plane;
+      const float* row = gy + (n * p.C_out + co) * plane;
       float part = 0;
 #pragma omp simd reduction(+ : part)
-      for (int64_t i = 0; i < d.plane; ++i) part += row[i];
+      for (int64_t i = 0; i < plane; ++i) part += row[i];
       s += part;
     }
     gb[co] = static_cast<float>(s);

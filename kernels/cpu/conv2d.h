@@ -18,4 +18,8 @@ void conv2d_im2col_forward(const float* x, const float* w, const float* bias, fl
 void conv2d_im2col_backward_data(const float* gy, const float* w, float* gx, const Conv2dParams& p);
 void conv2d_im2col_backward_weight(const float* x, const float* gy, float* gw, float* gb, const Conv2dParams& p);
 
+// gb = gy summed over the batch and the output pixels, per output channel (float per plane, then
+// double across the batch). Shared by every CPU version.
+void conv2d_bias_gradient(const float* gy, float* gb, const Conv2dParams& p);
+
 }  // namespace thorax::kernels::cpu

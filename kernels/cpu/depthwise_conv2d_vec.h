@@ -6,10 +6,15 @@
 // convolution is a convolution), summed over the channel multiplier; backward-weight sums gy·x per tap
 // in float vectors over the batch, flushed into double totals every 256 vectors. 3×3 stride-2 padding-1 layers (the
 // downsampling ones) run row-by-row loops that split each input row into even and odd columns.
+// 3×3 layers with one filter per channel on maps up to 28×28 at stride 1, 14×14 at stride 2 (padding
+// ≤ 2) run channel-blocked loops instead (kernels/cpu/depthwise_blocked.h): there a vector of
+// consecutive pixels spans rows, and masks on most taps cost more than transposing blocks of channels
+// to pixel-major order.
 // Other shapes (other strides, dilation, even kernels) go to the "direct" version
 // (kernels/cpu/depthwise_conv2d.h).
-// Threads: one task per plane (forward, backward-data) or per output channel (backward-weight), each
-// summed in a fixed order: deterministic. FLOPs: those of kernels/depthwise_conv2d.h.
+// Threads: one task per plane (large maps), per channel (the batch's planes of it, sharing its kernel
+// taps: small maps), or per block of channels; each summed in a fixed order: deterministic. FLOPs: those
+// of kernels/depthwise_conv2d.h.
 #pragma once
 #include "kernels/cpu/depthwise_plane.h"
 #include "kernels/depthwise_conv2d.h"

@@ -28,8 +28,11 @@ struct DepthwisePlaneGeometry {
   const uint8_t* interior;  // [vectors]: 1 when every lane of every tap is valid (plain loads)
 };
 
-// y = bias + Σ_t w[t]·x[· + off[t]] over the plane, or y += … when `accumulate` (then bias is ignored).
-using DepthwisePlaneForwardFn = void (*)(const float* x, const float* w, float bias, float* y, bool accumulate,
+// Over `count` planes of one channel (the batch; x and y advance by x_step and y_step floats per plane,
+// all with the same kernel w, so its taps are set up once): y = bias + Σ_t w[t]·x[· + off[t]] over the
+// plane, or y += … when `accumulate` (then bias is ignored).
+using DepthwisePlaneForwardFn = void (*)(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                         int64_t y_step, int64_t count, bool accumulate,
                                          const DepthwisePlaneGeometry& g);
 // Over `count` planes of one channel (the batch; x and gy advance by x_step and gy_step floats per
 // plane): gw[t] += Σ gy[o]·x[o + off[t]] (valid lanes), gb += Σ gy[o]; summed in float vectors that are
@@ -43,32 +46,35 @@ struct DepthwiseStride2Geometry {
   int64_t H, W, Ho, Wo;
 };
 // The same contracts as the stride-1 functions; `data` is backward-data for one (output channel →
-// input plane) pair: gx = (or +=, when accumulate) the transposed convolution of gy.
-using DepthwiseStride2ForwardFn = void (*)(const float* x, const float* w, float bias, float* y,
-                                           const DepthwiseStride2Geometry& g);
-using DepthwiseStride2DataFn = void (*)(const float* gy, const float* w, float* gx, bool accumulate,
-                                        const DepthwiseStride2Geometry& g);
+// input channel) pair over `count` planes: gx = (or +=, when accumulate) the transposed convolution of gy.
+using DepthwiseStride2ForwardFn = void (*)(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                           int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g);
+using DepthwiseStride2DataFn = void (*)(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
+                                        int64_t count, bool accumulate, const DepthwiseStride2Geometry& g);
 using DepthwiseStride2WeightFn = void (*)(const float* x, int64_t x_step, const float* gy, int64_t gy_step,
                                           int64_t count, double* gw, double* gb, const DepthwiseStride2Geometry& g);
 
 constexpr int64_t kDepthwiseAvx2Lanes = 8, kDepthwiseAvx512Lanes = 16;
-void depthwise_plane_forward_avx2(const float* x, const float* w, float bias, float* y, bool accumulate,
+void depthwise_plane_forward_avx2(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                  int64_t y_step, int64_t count, bool accumulate,
                                   const DepthwisePlaneGeometry& g);
 void depthwise_plane_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                  double* gw, double* gb, const DepthwisePlaneGeometry& g);
-void depthwise_plane_forward_avx512(const float* x, const float* w, float bias, float* y, bool accumulate,
+void depthwise_plane_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                  int64_t y_step, int64_t count, bool accumulate,
                                     const DepthwisePlaneGeometry& g);
 void depthwise_plane_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                    double* gw, double* gb, const DepthwisePlaneGeometry& g);
-void depthwise_s2_forward_avx2(const float* x, const float* w, float bias, float* y, const DepthwiseStride2Geometry& g);
-void depthwise_s2_data_avx2(const float* gy, const float* w, float* gx, bool accumulate,
-                            const DepthwiseStride2Geometry& g);
+void depthwise_s2_forward_avx2(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                 int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g);
+void depthwise_s2_data_avx2(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
+                              int64_t count, bool accumulate, const DepthwiseStride2Geometry& g);
 void depthwise_s2_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                               double* gw, double* gb, const DepthwiseStride2Geometry& g);
-void depthwise_s2_forward_avx512(const float* x, const float* w, float bias, float* y,
-                                 const DepthwiseStride2Geometry& g);
-void depthwise_s2_data_avx512(const float* gy, const float* w, float* gx, bool accumulate,
-                              const DepthwiseStride2Geometry& g);
+void depthwise_s2_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                 int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g);
+void depthwise_s2_data_avx512(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
+                              int64_t count, bool accumulate, const DepthwiseStride2Geometry& g);
 void depthwise_s2_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                 double* gw, double* gb, const DepthwiseStride2Geometry& g);
 

@@ -54,9 +54,9 @@ struct Avx512 {
 
 }  // namespace
 
-void depthwise_plane_forward_avx512(const float* x, const float* w, float bias, float* y, bool accumulate,
-                                    const DepthwisePlaneGeometry& g) {
-  plane_forward<Avx512>(x, w, bias, y, accumulate, g);
+void depthwise_plane_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                  int64_t y_step, int64_t count, bool accumulate, const DepthwisePlaneGeometry& g) {
+  plane_forward<Avx512>(x, x_step, w, bias, y, y_step, count, accumulate, g);
 }
 
 void depthwise_plane_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
@@ -64,14 +64,14 @@ void depthwise_plane_weight_avx512(const float* x, int64_t x_step, const float* 
   plane_weight<Avx512>(x, x_step, gy, gy_step, count, gw, gb, g);
 }
 
-void depthwise_s2_forward_avx512(const float* x, const float* w, float bias, float* y,
-                                 const DepthwiseStride2Geometry& g) {
-  plane_forward_s2<Avx512>(x, w, bias, y, g);
+void depthwise_s2_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
+                                 int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g) {
+  plane_forward_s2<Avx512>(x, x_step, w, bias, y, y_step, count, g);
 }
 
-void depthwise_s2_data_avx512(const float* gy, const float* w, float* gx, bool accumulate,
-                              const DepthwiseStride2Geometry& g) {
-  plane_data_s2<Avx512>(gy, w, gx, accumulate, g);
+void depthwise_s2_data_avx512(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
+                              int64_t count, bool accumulate, const DepthwiseStride2Geometry& g) {
+  plane_data_s2<Avx512>(gy, gy_step, w, gx, gx_step, count, accumulate, g);
 }
 
 void depthwise_s2_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,

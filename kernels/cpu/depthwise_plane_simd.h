@@ -7,36 +7,39 @@
 constexpr int64_t kMaxTaps = thorax::kernels::cpu::kDepthwiseMaxTaps;
 
 template <class V>
-void plane_forward(const float* __restrict x, const float* __restrict w, float bias, float* __restrict y,
-                   bool accumulate, const thorax::kernels::cpu::DepthwisePlaneGeometry& g) {
+void plane_forward(const float* __restrict x, int64_t x_step, const float* __restrict w, float bias,
+                   float* __restrict y, int64_t y_step, int64_t count, bool accumulate,
+                   const thorax::kernels::cpu::DepthwisePlaneGeometry& g) {
   constexpr int64_t L = V::lanes;
   typename V::type wv[kMaxTaps];
   int64_t off[kMaxTaps];
   for (int64_t t = 0; t < g.taps; ++t) wv[t] = V::set1(w[t]), off[t] = g.offsets[t];
   const typename V::type vbias = V::set1(bias);
-  for (int64_t v = 0; v < g.vectors; ++v) {
-    const int64_t o = v * L;
-    const bool full = o + L <= g.plane;
-    const uint32_t tail = full ? V::all : (uint32_t(1) << (g.plane - o)) - 1;
-    typename V::type acc = accumulate ? (full ? V::loadu(y + o) : V::load_bits(y + o, tail)) : vbias;
-    const uint32_t* bits = g.bits + v * g.taps;
-    if (g.taps == 9) {  // 3×3, the common case: unrolled, one sum per kernel row so the FMAs overlap
-      typename V::type row[3] = {acc, V::zero(), V::zero()};
-      if (g.interior[v]) {
+  for (int64_t n = 0; n < count; ++n, x += x_step, y += y_step) {
+    for (int64_t v = 0; v < g.vectors; ++v) {
+      const int64_t o = v * L;
+      const bool full = o + L <= g.plane;
+      const uint32_t tail = full ? V::all : (uint32_t(1) << (g.plane - o)) - 1;
+      typename V::type acc = accumulate ? (full ? V::loadu(y + o) : V::load_bits(y + o, tail)) : vbias;
+      const uint32_t* bits = g.bits + v * g.taps;
+      if (g.taps == 9) {  // 3×3, the common case: unrolled, one sum per kernel row so the FMAs overlap
+        typename V::type row[3] = {acc, V::zero(), V::zero()};
+        if (g.interior[v]) {
 #pragma GCC unroll 9
-        for (int64_t t = 0; t < 9; ++t) row[t / 3] = V::fma(wv[t], V::loadu(x + o + off[t]), row[t / 3]);
+          for (int64_t t = 0; t < 9; ++t) row[t / 3] = V::fma(wv[t], V::loadu(x + o + off[t]), row[t / 3]);
+        } else {
+#pragma GCC unroll 9
+          for (int64_t t = 0; t < 9; ++t) row[t / 3] = V::fma(wv[t], V::load_bits(x + o + off[t], bits[t]), row[t / 3]);
+        }
+        acc = V::add(V::add(row[0], row[1]), row[2]);
+      } else if (g.interior[v]) {
+        for (int64_t t = 0; t < g.taps; ++t) acc = V::fma(wv[t], V::loadu(x + o + off[t]), acc);
       } else {
-#pragma GCC unroll 9
-        for (int64_t t = 0; t < 9; ++t) row[t / 3] = V::fma(wv[t], V::load_bits(x + o + off[t], bits[t]), row[t / 3]);
+        for (int64_t t = 0; t < g.taps; ++t) acc = V::fma(wv[t], V::load_bits(x + o + off[t], bits[t]), acc);
       }
-      acc = V::add(V::add(row[0], row[1]), row[2]);
-    } else if (g.interior[v]) {
-      for (int64_t t = 0; t < g.taps; ++t) acc = V::fma(wv[t], V::loadu(x + o + off[t]), acc);
-    } else {
-      for (int64_t t = 0; t < g.taps; ++t) acc = V::fma(wv[t], V::load_bits(x + o + off[t], bits[t]), acc);
+      if (full) V::storeu(y + o, acc);
+      else V::store_bits(y + o, acc, tail);
     }
-    if (full) V::storeu(y + o, acc);
-    else V::store_bits(y + o, acc, tail);
   }
 }
 
@@ -113,25 +116,28 @@ void split_row(const float* row, int64_t W, int64_t ow0, typename V::type& e, ty
 }
 
 template <class V>
-void plane_forward_s2(const float* __restrict x, const float* __restrict w, float bias, float* __restrict y,
+void plane_forward_s2(const float* __restrict x, int64_t x_step, const float* __restrict w, float bias,
+                      float* __restrict y, int64_t y_step, int64_t count,
                       const thorax::kernels::cpu::DepthwiseStride2Geometry& g) {
   constexpr int64_t L = V::lanes;
   typename V::type wv[9];
   for (int t = 0; t < 9; ++t) wv[t] = V::set1(w[t]);
-  for (int64_t oh = 0; oh < g.Ho; ++oh)
-    for (int64_t ow0 = 0; ow0 < g.Wo; ow0 += L) {
-      typename V::type acc = V::set1(bias);
-      for (int64_t ki = 0; ki < 3; ++ki) {
-        const int64_t ih = 2 * oh + ki - 1;
-        if (ih < 0 || ih >= g.H) continue;
-        typename V::type e, o, o_left;
-        split_row<V>(x + ih * g.W, g.W, ow0, e, o, o_left);
-        acc = V::fma(wv[3 * ki], o_left, acc);
-        acc = V::fma(wv[3 * ki + 1], e, acc);
-        acc = V::fma(wv[3 * ki + 2], o, acc);
+  for (int64_t n = 0; n < count; ++n, x += x_step, y += y_step) {
+    for (int64_t oh = 0; oh < g.Ho; ++oh)
+      for (int64_t ow0 = 0; ow0 < g.Wo; ow0 += L) {
+        typename V::type acc = V::set1(bias);
+        for (int64_t ki = 0; ki < 3; ++ki) {
+          const int64_t ih = 2 * oh + ki - 1;
+          if (ih < 0 || ih >= g.H) continue;
+          typename V::type e, o, o_left;
+          split_row<V>(x + ih * g.W, g.W, ow0, e, o, o_left);
+          acc = V::fma(wv[3 * ki], o_left, acc);
+          acc = V::fma(wv[3 * ki + 1], e, acc);
+          acc = V::fma(wv[3 * ki + 2], o, acc);
+        }
+        V::store_bits(y + oh * g.Wo + ow0, acc, first_lanes<V>(g.Wo - ow0));
       }
-      V::store_bits(y + oh * g.Wo + ow0, acc, first_lanes<V>(g.Wo - ow0));
-    }
+  }
 }
 
 template <class V>
@@ -164,33 +170,36 @@ void plane_weight_s2(const float* __restrict x, int64_t x_step, const float* __r
 // Likewise per column: even column 2b by tap 1 of output b, odd column 2b+1 by tap 0 of output b+1 and
 // tap 2 of output b. The even and odd sums are interleaved back into the row.
 template <class V>
-void plane_data_s2(const float* __restrict gy, const float* __restrict w, float* __restrict gx, bool accumulate,
+void plane_data_s2(const float* __restrict gy, int64_t gy_step, const float* __restrict w, float* __restrict gx,
+                   int64_t gx_step, int64_t count, bool accumulate,
                    const thorax::kernels::cpu::DepthwiseStride2Geometry& g) {
   constexpr int64_t L = V::lanes;
-  for (int64_t ih = 0; ih < g.H; ++ih) {
-    float* gx_row = gx + ih * g.W;
-    for (int64_t b0 = 0; b0 < g.Wo; b0 += L) {
-      typename V::type even = V::zero(), odd = V::zero();
-      for (int64_t ki = 0; ki < 3; ++ki) {
-        if ((ih + 1 - ki) % 2 != 0) continue;  // 2·oh + ki − 1 = ih has no solution
-        const int64_t oh = (ih + 1 - ki) / 2;
-        if (oh < 0 || oh >= g.Ho) continue;
-        const float* gy_row = gy + oh * g.Wo;
-        const typename V::type here = V::load_bits(gy_row + b0, first_lanes<V>(g.Wo - b0));
-        const typename V::type next = V::load_bits(gy_row + b0 + 1, first_lanes<V>(g.Wo - b0 - 1));
-        even = V::fma(V::set1(w[3 * ki + 1]), here, even);
-        odd = V::fma(V::set1(w[3 * ki]), next, odd);
-        odd = V::fma(V::set1(w[3 * ki + 2]), here, odd);
+  for (int64_t n = 0; n < count; ++n, gy += gy_step, gx += gx_step) {
+    for (int64_t ih = 0; ih < g.H; ++ih) {
+      float* gx_row = gx + ih * g.W;
+      for (int64_t b0 = 0; b0 < g.Wo; b0 += L) {
+        typename V::type even = V::zero(), odd = V::zero();
+        for (int64_t ki = 0; ki < 3; ++ki) {
+          if ((ih + 1 - ki) % 2 != 0) continue;  // 2·oh + ki − 1 = ih has no solution
+          const int64_t oh = (ih + 1 - ki) / 2;
+          if (oh < 0 || oh >= g.Ho) continue;
+          const float* gy_row = gy + oh * g.Wo;
+          const typename V::type here = V::load_bits(gy_row + b0, first_lanes<V>(g.Wo - b0));
+          const typename V::type next = V::load_bits(gy_row + b0 + 1, first_lanes<V>(g.Wo - b0 - 1));
+          even = V::fma(V::set1(w[3 * ki + 1]), here, even);
+          odd = V::fma(V::set1(w[3 * ki]), next, odd);
+          odd = V::fma(V::set1(w[3 * ki + 2]), here, odd);
+        }
+        const int64_t c0 = 2 * b0;
+        const uint32_t m_lo = first_lanes<V>(g.W - c0), m_hi = first_lanes<V>(g.W - c0 - L);
+        typename V::type lo = V::interleave_lo(even, odd), hi = V::interleave_hi(even, odd);
+        if (accumulate) {
+          lo = V::add(lo, V::load_bits(gx_row + c0, m_lo));
+          hi = V::add(hi, V::load_bits(gx_row + c0 + L, m_hi));
+        }
+        V::store_bits(gx_row + c0, lo, m_lo);
+        if (m_hi) V::store_bits(gx_row + c0 + L, hi, m_hi);
       }
-      const int64_t c0 = 2 * b0;
-      const uint32_t m_lo = first_lanes<V>(g.W - c0), m_hi = first_lanes<V>(g.W - c0 - L);
-      typename V::type lo = V::interleave_lo(even, odd), hi = V::interleave_hi(even, odd);
-      if (accumulate) {
-        lo = V::add(lo, V::load_bits(gx_row + c0, m_lo));
-        hi = V::add(hi, V::load_bits(gx_row + c0 + L, m_hi));
-      }
-      V::store_bits(gx_row + c0, lo, m_lo);
-      if (m_hi) V::store_bits(gx_row + c0 + L, hi, m_hi);
     }
   }
 }

@@ -3,9 +3,9 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <memory>
-#include <new>
 #include <vector>
+
+#include "kernels/cpu/aligned_buffer.h"
 
 namespace thorax::kernels::cpu {
 
@@ -20,31 +20,19 @@ constexpr int64_t kTasksPerThread = 4;
 // Packing one element (a strided read and a write) costs about as much time as this many multiply-adds
 // in the micro-kernel (16 per FMA instruction).
 constexpr double kPackCost = 16;
+// A product on pre-packed B (one step of a recurrence: a few rows, tens of microseconds) is shared among
+// threads only above this many multiply-adds: waking the team for each step of a sequence costs more
+// than it saves, and far more when the cores are busy with other work.
+constexpr int64_t kPrepackedParallelMacs = int64_t(1) << 23;
 // Up to this many columns of C (2 AVX-512 panels), A is read in place rather than packed.
 constexpr int64_t kDirectAMaxN = 96;
 // What a B block may take of a core's L2 when it must stay there: a quarter of Zen 4's 1 MB, leaving
 // room for the A block and the C rows.
 constexpr int64_t kL2BlockBytes = 256 * 1024;
 
-struct AlignedFree {
-  void operator()(float* p) const { ::operator delete[](p, std::align_val_t(64)); }
-};
-using AlignedBuffer = std::unique_ptr<float[], AlignedFree>;
-AlignedBuffer aligned_floats(int64_t n) {
-  return AlignedBuffer(
-      static_cast<float*>(::operator new[](static_cast<size_t>(n) * sizeof(float), std::align_val_t(64))));
-}
-
-int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-// One thread's packing buffers, grown on demand and kept across the tasks it runs.
+// One thread's packing buffers, kept across the tasks it runs.
 struct PackBuffers {
-  AlignedBuffer a, b;
-  int64_t a_size = 0, b_size = 0;
-  float* ensure(AlignedBuffer& buf, int64_t& size, int64_t n) {
-    if (n > size) buf = aligned_floats(n), size = n;
-    return buf.get();
-  }
+  GrowingBuffer a, b;
 };
 
 // op(A) rows [i0, i0+mc) × columns [p0, p0+kc) into MR-row panels (layout in gemm_block.h). MR is a
@@ -112,9 +100,7 @@ void gemm_rect(const GemmBlocking& bk, PackBuffers& buffers, bool ta, bool tb, i
                int64_t n1, int64_t N_total, int64_t K, float alpha, const float* A, int64_t lda, const float* B,
                int64_t ldb, float beta, float* C, int64_t ldc) {
   if (m0 >= m1 || n0 >= n1) return;
-  // K in equal blocks of at most bk.kc (576 = 2 × 288, not 512 + 64): a short last block would pay the
-  // C tile's load and store for little work. Depends on K only, so the summation order is fixed.
-  const int64_t kc_max = round_up((K + bk.kc - 1) / ((K + bk.kc - 1) / bk.kc), 8);
+  const int64_t kc_max = gemm_k_block(bk, K);
   // When every row fits one A block (the conv GEMMs: M = output channels), each B element is used by
   // few rows, so packing B is a large share of the work: B blocks are then cut small enough to stay in
   // L2 from packing to use, and A is packed once per K block instead of once per B block.
@@ -123,13 +109,11 @@ void gemm_rect(const GemmBlocking& bk, PackBuffers& buffers, bool ta, bool tb, i
   // costs more than the contiguous reads save: the kernel reads op(A) = A in place. Decided on the
   // whole N, not this rectangle, so every thread count takes the same path.
   const bool direct_a = !ta && N_total <= kDirectAMaxN;
-  const int64_t nc_step =
-      one_row_block ? std::clamp(kL2BlockBytes / (kc_max * int64_t(sizeof(float))) / bk.nr * bk.nr, bk.nr, bk.nc)
-                    : bk.nc;
+  const int64_t nc_step = one_row_block ? gemm_l2_columns(bk, kc_max) : bk.nc;
   const int64_t mc_max = std::min(bk.mc, round_up(m1 - m0, bk.mr));
   const int64_t nc_max = std::min(nc_step, round_up(n1 - n0, bk.nr));
-  float* const Ap = direct_a ? nullptr : buffers.ensure(buffers.a, buffers.a_size, mc_max * kc_max);
-  float* const Bp = buffers.ensure(buffers.b, buffers.b_size, kc_max * nc_max);
+  float* const Ap = direct_a ? nullptr : buffers.a.ensure(mc_max * kc_max);
+  float* const Bp = buffers.b.ensure(kc_max * nc_max);
   // The first K block applies the caller's beta; the later ones add onto it.
   auto block_beta = [beta](int64_t pc) { return pc == 0 ? beta : 1.0f; };
   // Rows from ic, K from pc: the packed A block, or A itself.
@@ -220,6 +204,14 @@ const GemmBlocking kGemmAvx2Blocking{kAvx2MR, kAvx2NR, 120, 384, 2048, gemm_bloc
 const GemmBlocking kGemmAvx512Blocking{kAvx512MR, kAvx512NR, 144, 384, 2016, gemm_block_avx512, pack_a<kAvx512MR>,
                                        pack_b<kAvx512NR>};
 
+int64_t gemm_k_block(const GemmBlocking& bk, int64_t K) {
+  return round_up((K + bk.kc - 1) / ((K + bk.kc - 1) / bk.kc), 8);
+}
+
+int64_t gemm_l2_columns(const GemmBlocking& bk, int64_t kc) {
+  return std::clamp(kL2BlockBytes / (kc * int64_t(sizeof(float))) / bk.nr * bk.nr, bk.nr, bk.nc);
+}
+
 void gemm_packed(const GemmBlocking& bk, bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (M <= 0 || N <= 0) return;
@@ -240,6 +232,38 @@ void gemm_packed(const GemmBlocking& bk, bool ta, bool tb, int64_t M, int64_t N,
       split(M, bk.mr, t / grid.cols, grid.rows, m0, m1);
       split(N, bk.nr, t % grid.cols, grid.cols, n0, n1);
       gemm_rect(bk, buffers, ta, tb, m0, m1, n0, n1, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    }
+  }
+}
+
+PackedB pack_b_once(const GemmBlocking& bk, const float* B, int64_t ldb, bool tb, int64_t K, int64_t N) {
+  PackedB p;
+  p.K = K, p.N = N, p.kc = gemm_k_block(bk, std::max<int64_t>(K, 1)), p.npad = round_up(N, bk.nr);
+  p.data = aligned_floats(std::max<int64_t>(1, K * p.npad));
+  for (int64_t pc = 0; pc < K; pc += p.kc)
+    bk.pack_b(p.data.get() + pc * p.npad, B, ldb, tb, pc, 0, std::min(p.kc, K - pc), N);
+  return p;
+}
+
+void gemm_prepacked_b(const GemmBlocking& bk, int64_t M, int64_t N, const float* A, int64_t lda, const PackedB& B,
+                      float alpha, float beta, float* C, int64_t ldc) {
+  N = std::min(N, B.N);
+  if (M <= 0 || N <= 0) return;
+  if (B.K <= 0) {  // no products: C = beta·C
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
+    return;
+  }
+  const int64_t panels = (N + bk.nr - 1) / bk.nr;
+  const int threads = omp_in_parallel() || M * N * B.K < kPrepackedParallelMacs ? 1 : omp_get_max_threads();
+  const int64_t parts = std::min<int64_t>(threads, panels);
+#pragma omp parallel for schedule(static) num_threads(threads) if (parts > 1)
+  for (int64_t part = 0; part < parts; ++part) {
+    const int64_t j0 = panels * part / parts * bk.nr, j1 = std::min(N, panels * (part + 1) / parts * bk.nr);
+    for (int64_t pc = 0; pc < B.K; pc += B.kc) {
+      const int64_t kc = std::min(B.kc, B.K - pc);
+      bk.block(M, j1 - j0, kc, A + pc, lda, B.data.get() + pc * B.npad + j0 * kc, alpha, pc == 0 ? beta : 1.0f,
+               C + j0, ldc);
     }
   }
 }

@@ -11,6 +11,7 @@
 // Deterministic: K is cut at fixed KC boundaries, independent of the thread count, so each C element is
 // summed in the same order on any number of threads. FLOPs: 2·M·N·K.
 #pragma once
+#include "kernels/cpu/aligned_buffer.h"
 #include "kernels/cpu/gemm_block.h"
 #include "kernels/gemm.h"
 
@@ -28,9 +29,32 @@ struct GemmBlocking {
 extern const GemmBlocking kGemmAvx2Blocking;
 extern const GemmBlocking kGemmAvx512Blocking;
 
+// K cut into equal blocks of at most bk.kc, rounded up to 8 (576 = 2 × 288, not 512 + 64: a short last
+// block would pay the C tile's load and store for little work). Depends on K only, so the summation
+// order is fixed.
+int64_t gemm_k_block(const GemmBlocking& bk, int64_t K);
+// Columns of a kc-deep B block small enough to stay in a core's L2 from packing to use (a multiple of
+// bk.nr, at most bk.nc): for products where each B element meets few rows of A, packing B is a large
+// share of the work and must not be repeated from memory.
+int64_t gemm_l2_columns(const GemmBlocking& bk, int64_t kc);
+
 // The driver shared by every micro-kernel; the gemm op's signature plus the blocking.
 void gemm_packed(const GemmBlocking& bk, bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// op(B) (K × N) packed once, every K block, for many products that share it (a recurrence's weights):
+// block pc holds panels of bk.nr columns at data + pc·npad, as gemm_block.h lays them out.
+struct PackedB {
+  AlignedBuffer data;
+  int64_t K = 0, N = 0, kc = 0, npad = 0;
+};
+PackedB pack_b_once(const GemmBlocking& bk, const float* B, int64_t ldb, bool tb, int64_t K, int64_t N);
+// C (M × N) = alpha·A·op(B)[:, 0:N] + beta·C with A read in place (row stride lda) and op(B) packed by
+// pack_b_once (N ≤ its columns): nothing is packed per call. Threads (outside a parallel region, for
+// products of at least 2^23 multiply-adds) take whole panels of columns; each C element is summed in
+// K-block order.
+void gemm_prepacked_b(const GemmBlocking& bk, int64_t M, int64_t N, const float* A, int64_t lda, const PackedB& B,
+                      float alpha, float beta, float* C, int64_t ldc);
 
 // The registered versions. Each may run only on a CPU with its instruction set (cpu_features.h).
 void gemm_packed_avx2(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,

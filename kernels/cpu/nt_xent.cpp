@@ -55,6 +55,8 @@ float nt_xent_forward(const float* z, int64_t n2, int64_t d, double tau) {
   return static_cast<float>(total / static_cast<double>(n2));
 }
 
+namespace {
+
 void nt_xent_backward(const float* z, int64_t n2, int64_t d, double tau, float g, float* gz) {
   std::vector<float> zn, norm, S;
   similarity(z, n2, d, tau, zn, norm, S);
@@ -87,6 +89,13 @@ void nt_xent_backward(const float* z, int64_t n2, int64_t d, double tau, float g
     const float inv = 1.0f / norm[i];
     for (int64_t e = 0; e < d; ++e) gz[i * d + e] = (gi[e] - zi[e] * dot) * inv;
   }
+}
+
+}  // namespace
+
+float nt_xent_forward_backward(const float* z, int64_t n2, int64_t d, double tau, float g, float* gz) {
+  nt_xent_backward(z, n2, d, tau, g, gz);
+  return nt_xent_forward(z, n2, d, tau);
 }
 
 }  // namespace thorax::kernels::cpu

@@ -74,4 +74,9 @@ template <class T> void nt_xent_backward(const T* z, int64_t n2, int64_t d, doub
   }
 }
 
+template <class T> T nt_xent_forward_backward(const T* z, int64_t n2, int64_t d, double tau, T g, T* gz) {
+  nt_xent_backward(z, n2, d, tau, g, gz);
+  return nt_xent_forward(z, n2, d, tau);
+}
+
 }  // namespace thorax::kernels::ref

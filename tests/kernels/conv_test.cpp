@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <omp.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -44,30 +45,55 @@ Buffers buffers(const Conv2dParams& p, uint64_t seed) {
           random_floats(ny, seed + 3)};
 }
 
+// A shape's inputs and what the reference makes of them: forward with and without bias, backward-data,
+// backward-weight with and without the bias gradient. Computed once per shape for all versions.
+struct Expected {
+  Buffers b;
+  std::vector<float> y_bias, y, gx, gw_bias, gb, gw;
+};
+
+Expected expected(const Conv2dKernel& ref, const Conv2dParams& p) {
+  Expected e{buffers(p, 7 + static_cast<uint64_t>(p.N * p.C_in * p.H * p.W)), {}, {}, {}, {}, {}, {}};
+  const Buffers& b = e.b;
+  e.y_bias.assign(b.gy.size(), -7.0f), e.y.assign(b.gy.size(), -7.0f), e.gx.assign(b.x.size(), -3.0f);
+  e.gw_bias.assign(b.w.size(), -9.0f), e.gw.assign(b.w.size(), -9.0f), e.gb.assign(b.b.size(), -4.0f);
+  ref.forward(b.x.data(), b.w.data(), b.b.data(), e.y_bias.data(), p);
+  ref.forward(b.x.data(), b.w.data(), nullptr, e.y.data(), p);
+  ref.backward_data(b.gy.data(), b.w.data(), e.gx.data(), p);
+  ref.backward_weight(b.x.data(), b.gy.data(), e.gw_bias.data(), e.gb.data(), p);
+  ref.backward_weight(b.x.data(), b.gy.data(), e.gw.data(), nullptr, p);
+  return e;
+}
+
 // Runs forward (with and without bias), backward-data and backward-weight (with and without the bias
-// gradient) of `got` and `ref`, comparing each.
-void check_version(const Conv2dKernel& got, const Conv2dKernel& ref, const Conv2dParams& p, const std::string& what,
+// gradient) of `got`, comparing each with the reference's.
+void check_version(const Conv2dKernel& got, const Expected& e, const Conv2dParams& p, const std::string& what,
                    Tolerance tol) {
-  const Buffers b = buffers(p, 7 + static_cast<uint64_t>(p.N * p.C_in * p.H * p.W));
-  const size_t nx = b.x.size(), nw = b.w.size(), ny = b.gy.size(), nb = b.b.size();
+  const Buffers& b = e.b;
   for (bool with_bias : {true, false}) {
     // Start from garbage so that a kernel that accumulates instead of assigning is caught.
-    std::vector<float> y(ny, 123.0f), y_ref(ny, -7.0f);
+    std::vector<float> y(b.gy.size(), 123.0f);
     got.forward(b.x.data(), b.w.data(), with_bias ? b.b.data() : nullptr, y.data(), p);
-    ref.forward(b.x.data(), b.w.data(), with_bias ? b.b.data() : nullptr, y_ref.data(), p);
-    expect_close(y, y_ref, tol, what + (with_bias ? " forward+bias" : " forward"));
+    expect_close(y, with_bias ? e.y_bias : e.y, tol, what + (with_bias ? " forward+bias" : " forward"));
   }
-  std::vector<float> gx(nx, 55.0f), gx_ref(nx, -3.0f);
+  std::vector<float> gx(b.x.size(), 55.0f);
   got.backward_data(b.gy.data(), b.w.data(), gx.data(), p);
-  ref.backward_data(b.gy.data(), b.w.data(), gx_ref.data(), p);
-  expect_close(gx, gx_ref, tol, what + " backward_data");
+  expect_close(gx, e.gx, tol, what + " backward_data");
   for (bool with_bias : {true, false}) {
-    std::vector<float> gw(nw, 9.0f), gw_ref(nw, -9.0f), gb(nb, 4.0f), gb_ref(nb, -4.0f);
+    std::vector<float> gw(b.w.size(), 9.0f), gb(b.b.size(), 4.0f);
     got.backward_weight(b.x.data(), b.gy.data(), gw.data(), with_bias ? gb.data() : nullptr, p);
-    ref.backward_weight(b.x.data(), b.gy.data(), gw_ref.data(), with_bias ? gb_ref.data() : nullptr, p);
-    expect_close(gw, gw_ref, tol, what + " backward_weight");
-    if (with_bias) expect_close(gb, gb_ref, tol, what + " backward_bias");
+    expect_close(gw, with_bias ? e.gw_bias : e.gw, tol, what + " backward_weight");
+    if (with_bias) expect_close(gb, e.gb, tol, what + " backward_bias");
   }
+}
+
+// Every version of `op` on every shape, the reference run once per shape.
+void check_every_version(const Op<Conv2dKernel>& op, const std::vector<Conv2dParams>& shapes, Tolerance tol) {
+  for (const Conv2dParams& p : shapes) {
+    const Expected e = expected(op.reference().fn, p);
+    for (const auto& v : op.versions) check_version(v.fn, e, p, op.name + "/" + v.name + " " + describe(p), tol);
+  }
+  for (const auto& v : op.versions) passed(op, v);
 }
 
 }  // namespace
@@ -92,12 +118,19 @@ TEST_CASE("conv2d: every version matches the reference (stride, padding, dilatio
       conv(5, 4, 18, 16, 6, 3, 3, 1, 1, 1, 1),
       conv(3, 4, 17, 16, 6, 1, 1),
       conv(2, 4, 18, 17, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2),
+      // 3×3 stride 1 with at least 16 channels (Winograd's shapes): maps not a multiple of the 4×4
+      // tile, padding 0, 1 and 2, unequal channel counts, groups, a map smaller than one tile.
+      conv(2, 16, 9, 11, 24, 3, 3, 1, 1, 1, 1),
+      conv(3, 20, 7, 6, 17, 3, 3, 1, 1, 0, 0),
+      conv(1, 17, 5, 9, 16, 3, 3, 1, 1, 2, 2),
+      conv(2, 32, 10, 10, 48, 3, 3, 1, 1, 1, 0, 1, 1, 2),
+      conv(2, 16, 3, 2, 16, 3, 3, 1, 1, 1, 1),
+      // Winograd with several tile blocks and output-channel ranges (threads), and with kernels too
+      // large to transform once (each task transforms its own channels) over two K blocks.
+      conv(3, 16, 40, 36, 24, 3, 3, 1, 1, 1, 1),
+      conv(1, 400, 3, 3, 160, 3, 3, 1, 1, 1, 1),
   };
-  const auto& op = conv2d_op();
-  for (const auto& v : op.versions) {
-    for (const Conv2dParams& p : shapes) check_version(v.fn, op.reference().fn, p, "conv2d/" + v.name + " " + describe(p), {1e-5, 1e-5});
-    passed(op, v);
-  }
+  check_every_version(conv2d_op(), std::vector<Conv2dParams>(std::begin(shapes), std::end(shapes)), {1e-5, 1e-5});
 }
 
 TEST_CASE("depthwise_conv2d: every version matches the reference (multiplier, stride, dilation, batch 1)") {
@@ -122,18 +155,21 @@ TEST_CASE("depthwise_conv2d: every version matches the reference (multiplier, st
       conv(2, 3, 11, 37, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3),
       conv(1, 2, 34, 33, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2),
       conv(3, 2, 2, 1, 2, 3, 3, 2, 2, 1, 1, 1, 1, 2),
+      // Small maps (the channel-blocked path): a full and a partial block of channels, rows narrower
+      // than a vector, stride 2, padding 0 and 2.
+      conv(2, 20, 7, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 20),
+      conv(2, 20, 14, 14, 20, 3, 3, 2, 2, 1, 1, 1, 1, 20),
+      conv(1, 17, 10, 9, 17, 3, 3, 1, 1, 0, 0, 1, 1, 17),
+      conv(1, 16, 6, 5, 16, 3, 3, 1, 1, 2, 2, 1, 1, 16),
   };
   const auto& op = depthwise_conv2d_op();
-  for (const auto& v : op.versions) {
-    for (const Conv2dParams& p : shapes)
-      check_version(v.fn, op.reference().fn, p, "depthwise_conv2d/" + v.name + " " + describe(p), {1e-5, 1e-5});
-    passed(op, v);
-  }
+  check_every_version(op, std::vector<Conv2dParams>(std::begin(shapes), std::end(shapes)), {1e-5, 1e-5});
   // The depthwise reference is written on its own; the generic reference must agree with it exactly.
   const Conv2dKernel generic{ref::conv2d_forward<float>, ref::conv2d_backward_data<float>,
                              ref::conv2d_backward_weight<float>};
   for (const Conv2dParams& p : shapes)
-    check_version(op.reference().fn, generic, p, "depthwise reference vs conv2d reference " + describe(p), {1e-6, 1e-6});
+    check_version(op.reference().fn, expected(generic, p), p,
+                  "depthwise reference vs conv2d reference " + describe(p), {1e-6, 1e-6});
 }
 
 TEST_CASE("conv2d: the default CPU version matches the double-precision reference on a larger shape") {

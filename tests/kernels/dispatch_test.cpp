@@ -1,10 +1,11 @@
-// The op tables with instruction-set versions (gemm, depthwise_conv2d) register only what the CPU can
+// The op tables with instruction-set versions (gemm, conv2d, depthwise_conv2d) register only what the CPU can
 // run and default to the fastest of it. Checked on simulated CPUs, so the choice a baseline or
 // AVX2-only machine would make is tested on this one too.
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "kernels/conv2d.h"
 #include "kernels/depthwise_conv2d.h"
 #include "kernels/gemm.h"
 
@@ -60,4 +61,19 @@ TEST_CASE("dispatch: depthwise_conv2d registers only versions the CPU can run, t
   CHECK(names(depthwise_conv2d_op()) == names(here));
   CHECK(depthwise_conv2d_op().default_cpu == here.default_cpu);
   MESSAGE("depthwise_conv2d default: " << depthwise_conv2d_op().default_cpu);
+}
+
+TEST_CASE("dispatch: conv2d registers only versions the CPU can run, Winograd F(2×2, 3×3) as default") {
+  const Cpus c;
+  check_table(make_conv2d_op(c.baseline), "reference im2col_gemm ", "im2col_gemm", 6, "baseline");
+  check_table(make_conv2d_op(c.avx2), "reference im2col_gemm implicit_avx2 winograd_f43_avx2 winograd_f23_avx2 ",
+              "winograd_f23_avx2", 3, "avx2");
+  check_table(make_conv2d_op(c.avx512),
+              "reference im2col_gemm implicit_avx2 implicit_avx512 winograd_f43_avx2 winograd_f23_avx2 "
+              "winograd_f43_avx512 winograd_f23_avx512 ",
+              "winograd_f23_avx512", 0, "avx512");
+  const auto here = make_conv2d_op(cpu::detect_cpu_features());
+  CHECK(names(conv2d_op()) == names(here));
+  CHECK(conv2d_op().default_cpu == here.default_cpu);
+  MESSAGE("conv2d default: " << conv2d_op().default_cpu);
 }

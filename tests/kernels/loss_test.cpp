@@ -73,11 +73,12 @@ TEST_CASE("nt_xent kernels: every version, forward loss and backward gradient") 
         auto z = random_floats(n2 * d, 21 + static_cast<uint64_t>(n2));
         float l_ref = op.reference().fn.forward(z.data(), n2, d, tau);
         float l = v.fn.forward(z.data(), n2, d, tau);
-        std::vector<float> gz_ref(n2 * d), gz(n2 * d);
-        op.reference().fn.backward(z.data(), n2, d, tau, 0.7f, gz_ref.data());
-        v.fn.backward(z.data(), n2, d, tau, 0.7f, gz.data());
+        std::vector<float> gz_ref(n2 * d), gz(n2 * d, 77.0f);
+        const float l_ref2 = op.reference().fn.forward_backward(z.data(), n2, d, tau, 0.7f, gz_ref.data());
+        const float l2 = v.fn.forward_backward(z.data(), n2, d, tau, 0.7f, gz.data());
         std::string what = op.name + "/" + v.name + " 2N=" + std::to_string(n2) + " d=" + std::to_string(d);
         expect_close({l}, {l_ref}, {1e-5, 1e-5}, what + " forward");
+        expect_close({l2}, {l_ref2}, {1e-5, 1e-5}, what + " forward_backward's loss");
         expect_close(gz, gz_ref, {1e-6, 1e-4}, what + " backward");
       }
     }
