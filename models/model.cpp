@@ -1,16 +1,31 @@
 #include "models/model.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "nn/dropout.h"
 
 namespace thorax::models {
 
-Model::Model(std::string architecture, ModelArgs args, int64_t min_size)
-    : arch_(std::move(architecture)), args_(args), min_size_(min_size) {
-  if (args.in_channels < 1 || args.num_classes < 1)
+Model::Model(std::string architecture, ModelArgs args, int64_t min_size, std::vector<std::string> option_keys)
+    : arch_(std::move(architecture)), args_(std::move(args)), min_size_(min_size) {
+  if (args_.in_channels < 1 || args_.num_classes < 1)
     throw std::invalid_argument(arch_ + ": in_channels and num_classes must be positive, got " +
-                                std::to_string(args.in_channels) + " and " + std::to_string(args.num_classes));
+                                std::to_string(args_.in_channels) + " and " + std::to_string(args_.num_classes));
+  auto takes = [&](const std::string& key) {
+    return std::find(option_keys.begin(), option_keys.end(), key) != option_keys.end();
+  };
+  std::string known;
+  for (const std::string& k : option_keys) known += (known.empty() ? "" : ", ") + k;
+  known = known.empty() ? "it takes none" : "it takes: " + known;
+  if (args_.width < 0) throw std::invalid_argument(arch_ + ": width must be positive (0: the default), got " +
+                                                   std::to_string(args_.width));
+  if (args_.width != 0 && !takes("width"))
+    throw std::invalid_argument(arch_ + ": width " + std::to_string(args_.width) + " is not an option of this model (" +
+                                known + ")");
+  for (const auto& [key, value] : args_.options)
+    if (key == "width" || !takes(key))
+      throw std::invalid_argument(arch_ + ": unknown option '" + key + "' (" + known + ")");
 }
 
 ModelOutput Model::run(const Tensor& x, const Tensor& labels) {

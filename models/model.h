@@ -14,6 +14,12 @@ namespace thorax::models {
 struct ModelArgs {
   int64_t in_channels = 3;  // 1 for grayscale-native models, 3 for ImageNet-shaped weights
   int64_t num_classes = 1000;
+  // The seed architectures' size knob (a base channel count or a common width: each header says which);
+  // 0 = the architecture's default. Architectures without one refuse any other value.
+  int64_t width = 0;
+  // Architecture options as text ("backbones" -> "mobilenet_v2,vgg16"); each architecture names the keys it
+  // takes and refuses any other.
+  std::map<std::string, std::string> options = {};
 };
 
 struct ModelOutput {
@@ -25,7 +31,9 @@ struct ModelOutput {
 
 class Model : public nn::Module {
  public:
-  Model(std::string architecture, ModelArgs args, int64_t min_size);
+  // `option_keys`: the ModelArgs::options this architecture reads ("width" if it takes a width); others are
+  // refused with an error listing these.
+  Model(std::string architecture, ModelArgs args, int64_t min_size, std::vector<std::string> option_keys = {});
 
   const std::string& architecture() const { return arch_; }
   const ModelArgs& args() const { return args_; }

@@ -2,12 +2,21 @@
 
 #include <stdexcept>
 
+#include "models/chest_attention_net.h"
 #include "models/densenet.h"
+#include "models/dual_stream.h"
 #include "models/efficientnet.h"
+#include "models/hybrid.h"
+#include "models/inception_resnet_v2.h"
 #include "models/inception_v3.h"
 #include "models/mobilenet_v2.h"
+#include "models/model_spec.h"
+#include "models/rare_disease.h"
 #include "models/resnet.h"
+#include "models/resnet_cbam_fpn.h"
+#include "models/semssxl.h"
 #include "models/vgg.h"
+#include "models/xception.h"
 
 namespace thorax::models {
 
@@ -42,16 +51,43 @@ std::vector<ModelInfo> model_zoo() {
       {"efficientnet_b0", "EfficientNet-B0 (Tan & Le 2019)", "classifier.1", "features.0.0", maker<EfficientNet>()},
       {"inception_v3", "Inception v3 (Szegedy et al. 2016) with its auxiliary classifier", "fc", "Conv2d_1a_3x3.conv",
        maker<InceptionV3>()},
+      {"inception_resnet_v2", "Inception-ResNet-v2 (Szegedy et al. 2017), timm's names", "classif", "conv2d_1a.conv",
+       maker<InceptionResNetV2>()},
+      {"xception", "Xception (Chollet 2017), timm's legacy_xception", "fc", "conv1", maker<Xception>()},
+      // The seed documents' own architectures: no torchvision or timm counterpart.
+      {"hybrid", "seed 000: MobileNetV2 + InceptionV3 + VGG16 grids -> (bi)LSTM -> attention pooling", "classifier",
+       "mobilenet_v2.features.0.0", maker<Hybrid>(), false},
+      {"resnet50_cbam_fpn", "seed 003: ResNet-50 with CBAM after each stage and an FPN head", "classifier", "conv1",
+       maker<ResNetCbamFpn>(), false},
+      {"chest_attention_net", "seed 003: light residual encoder with channel + spatial attention", "classifier",
+       "stem.conv1", maker<ChestAttentionNet>(), false},
+      {"rare_disease", "seed 003: multi-resolution branches, rare-class prototype memory, rare/common heads",
+       "classifier", "branch0.stem.0", maker<RareDiseaseModel>(), false},
+      {"dual_stream", "seed 001: VGG16/Xception stream + convolutional autoencoder, fused bottleneck", "classifier",
+       "autoencoder.encoder.0.0", maker<DualStream>(), false},
+      {"semssxl", "seed 001: Xception encoder + projection layer + classifier (semi-supervised)", "classifier",
+       "xception.conv1", maker<SemSSXL>(), false},
   };
 }
 
 ModelInfo model_info(const std::string& name) {
+  const ModelSpec spec = parse_model_spec(name);
   std::string known;
   for (ModelInfo& info : model_zoo()) {
-    if (info.name == name) return info;
-    known += (known.empty() ? "" : ", ") + info.name;
+    if (info.name != spec.name) {
+      known += (known.empty() ? "" : ", ") + info.name;
+      continue;
+    }
+    if (spec.width || !spec.options.empty())
+      info.make = [make = info.make, spec](const ModelArgs& given) {
+        ModelArgs args = given;
+        if (spec.width) args.width = spec.width;
+        for (const auto& [key, value] : spec.options) args.options[key] = value;
+        return make(args);
+      };
+    return info;
   }
-  throw std::invalid_argument("unknown model '" + name + "' (known: " + known + ")");
+  throw std::invalid_argument("unknown model '" + spec.name + "' (known: " + known + ")");
 }
 
 std::unique_ptr<Model> create_model(const std::string& name, const ModelArgs& args, Generator& gen) {

@@ -2,15 +2,20 @@
 
 #include <stdexcept>
 
+#include "models/model_spec.h"
 #include "models/registry.h"
 #include "nn/weights_file.h"
 
 namespace thorax::models {
 
-nn::ModelCard save_model(const std::string& path, const Model& model, nn::ModelCard card) {
+nn::ModelCard save_model(const std::string& path, const Model& model, nn::ModelCard card,
+                         const nn::NamedTensors& extra) {
   card.architecture = model.architecture();
-  card.arguments = {{"in_channels", model.args().in_channels}, {"num_classes", model.args().num_classes}};
-  return nn::save_weights(path, model, std::move(card));
+  const ModelArgs& a = model.args();
+  card.arguments = {{"in_channels", a.in_channels}, {"num_classes", a.num_classes}};
+  if (a.width) card.arguments["width"] = a.width;
+  if (!a.options.empty()) card.arguments["options"] = a.options;
+  return nn::save_weights(path, model, std::move(card), extra);
 }
 
 namespace {
@@ -35,10 +40,28 @@ LoadedModel load_model(const std::string& path, const LoadModelOptions& options)
   if (arch.empty())
     throw std::invalid_argument(path + " has no model card naming its architecture: give the architecture (e.g. --model "
                                 "resnet18)");
-  if (!options.architecture.empty() && !card_arch.empty() && card_arch != options.architecture)
+  if (!options.architecture.empty() && !card_arch.empty() && card_arch != parse_model_spec(options.architecture).name)
     throw std::invalid_argument(path + " holds a " + card_arch + " (its model card says so), not a " + options.architecture);
   const ModelInfo info = model_info(arch);
   ModelArgs args;
+  // A seed architecture's width and options, as save_model wrote them (a spec given as the architecture adds its own).
+  if (file.card) {
+    const nlohmann::json& a = file.card->arguments;
+    auto bad = [&](const std::string& what) {
+      return std::invalid_argument(path + ": the model card's " + what + " (was the card edited by hand?)");
+    };
+    if (a.contains("width")) {
+      if (!a["width"].is_number_integer()) throw bad("width is " + a["width"].dump() + ", not an integer");
+      args.width = a["width"].get<int64_t>();
+    }
+    if (a.contains("options")) {
+      if (!a["options"].is_object()) throw bad("options are " + a["options"].dump() + ", not an object");
+      for (const auto& [key, value] : a["options"].items()) {
+        if (!value.is_string()) throw bad("option '" + key + "' is " + value.dump() + ", not a string");
+        args.options[key] = value.get<std::string>();
+      }
+    }
+  }
   args.in_channels = resolve(options.in_channels, file.card, "in_channels", file.tensors, info.input_conv + ".weight", 1,
                              args.in_channels);
   args.num_classes = resolve(options.num_classes, file.card, "num_classes", file.tensors, info.classifier + ".weight", 0,

@@ -12,8 +12,10 @@
 
 namespace thorax::models {
 
-// Writes the model's state_dict with `card`, whose architecture and arguments are set from the model.
-nn::ModelCard save_model(const std::string& path, const Model& model, nn::ModelCard card = {});
+// Writes the model's state_dict with `card`, whose architecture and arguments are set from the model, plus
+// `extra` tensors (a checkpoint's "optim.*" state).
+nn::ModelCard save_model(const std::string& path, const Model& model, nn::ModelCard card = {},
+                         const nn::NamedTensors& extra = {});
 
 struct LoadModelOptions {
   std::string architecture = {};            // "" = the card's

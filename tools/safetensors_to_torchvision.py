@@ -14,6 +14,9 @@ torch.load("model.pth"))  — for 1-channel weights, first replace the model's f
 
 --check-input X.npy --check-output Y.npy writes the torchvision logits for X (eval mode, or batch
 statistics with --train-mode), to compare with `thorax model forward`.
+
+inception_resnet_v2 and xception load into timm's models (timm.create_model("inception_resnet_v2") and
+timm.create_model("legacy_xception")): run the script with the python tools/timm_venv.sh prints.
 """
 import argparse
 import os
@@ -77,7 +80,8 @@ def main():
     arch = a.arch or card["architecture"]
     if a.output:
         torch.save(model.state_dict(), a.output)
-        print(f"wrote {a.output}: torchvision {arch} state_dict, {len(model.state_dict())} tensors")
+        source = "timm" if arch in tv.TIMM_MODELS else "torchvision"
+        print(f"wrote {a.output}: {source} {arch} state_dict, {len(model.state_dict())} tensors")
     if a.check_input:
         tv.write_check_logits(model, a.check_input, a.check_output, a.train_mode)
 

@@ -1,12 +1,27 @@
 """torchvision models as thorax sees them: building one by name with a class count and 1 or 3 input
 channels, finding its first convolution and its classifier, and running it the way `thorax model
 forward` does. Shared by the two conversion scripts and the parity tests (tests/torch/refs_models.py).
+
+Two architectures of the zoo come from timm instead (TIMM_MODELS): building them needs a Python in which
+timm imports, such as the one tools/timm_venv.sh makes and prints.
 """
 import warnings
 
 import torch
 import torch.nn as nn
 import torchvision
+
+# thorax's name -> timm's, for the zoo's architectures that torchvision lacks (parameter names as timm's).
+TIMM_MODELS = {"inception_resnet_v2": "inception_resnet_v2", "xception": "legacy_xception"}
+
+
+def import_timm(arch):
+    try:
+        import timm
+    except ImportError:
+        raise SystemExit(f"{arch} is built by timm, which this Python cannot import: run tools/timm_venv.sh and run "
+                         "this script with the python it prints") from None
+    return timm
 
 
 def first_conv(model):
@@ -45,9 +60,13 @@ def with_in_channels(model, in_channels):
 
 
 def build(arch, num_classes=1000, in_channels=3):
-    """A torchvision architecture with default (random) initialization."""
+    """A torchvision (or timm, TIMM_MODELS) architecture with its default (random) initialization."""
+    if arch in TIMM_MODELS:
+        return import_timm(arch).create_model(TIMM_MODELS[arch], pretrained=False, num_classes=num_classes,
+                                              in_chans=in_channels)
     if arch not in torchvision.models.list_models():
-        raise SystemExit(f"unknown torchvision model {arch!r}; see torchvision.models.list_models()")
+        raise SystemExit(f"unknown torchvision model {arch!r}; see torchvision.models.list_models() "
+                         f"(from timm: {', '.join(TIMM_MODELS)})")
     kwargs = {"num_classes": num_classes}
     if arch in ("inception_v3", "googlenet"):
         kwargs["init_weights"] = True  # torchvision's default, stated to silence its FutureWarning
@@ -98,11 +117,11 @@ def forward(model, x, train=False):
 
 
 def write_check_logits(model, input_path, output_path, train=False):
-    """The conversion scripts' --check-input/--check-output: torchvision's logits for an .npy batch,
-    to compare with `thorax model forward` on the same file."""
+    """The conversion scripts' --check-input/--check-output: PyTorch's logits for an .npy batch, to
+    compare with `thorax model forward` on the same file."""
     import numpy as np
     x = torch.from_numpy(np.load(input_path).astype(np.float32))
     with torch.no_grad():
         logits, _ = forward(model, x, train)
     np.save(output_path, logits.numpy())
-    print(f"wrote {output_path}: torchvision logits {tuple(logits.shape)} for {input_path}")
+    print(f"wrote {output_path}: PyTorch logits {tuple(logits.shape)} for {input_path}")

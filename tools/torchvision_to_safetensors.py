@@ -20,6 +20,11 @@ takes 1 channel (TorchXRayVision's) are kept as they are.
 
 --check-input X.npy --check-output Y.npy also writes torchvision's logits for X (float32 NCHW), so
 `thorax model forward --weights OUT --input X.npy` can be compared with Y.npy.
+
+inception_resnet_v2 and xception come from timm (xception is timm's legacy_xception): run the script
+with the python tools/timm_venv.sh prints, and bring pretrained weights as a timm state_dict through
+--state-dict (timm downloads them where it can: torch.save(timm.create_model("inception_resnet_v2",
+pretrained=True).state_dict(), "irv2.pth")).
 """
 import argparse
 import os
@@ -59,6 +64,9 @@ def export(arch, out_path, weights=None, state_dict_path=None, renames=(), drops
     torch.manual_seed(seed)
     source, source_name = None, "random initialization (seed %d)" % seed
     if weights:
+        if arch in tv.TIMM_MODELS:
+            raise SystemExit(f"--weights names torchvision weights, and {arch} comes from timm: save timm's "
+                             "state_dict with torch.save and export it with --state-dict")
         enum = torchvision.models.get_model_weights(arch)[weights]
         source, source_name = enum.get_state_dict(progress=True), f"torchvision {arch} {weights}"
         if not classes and enum.meta.get("categories"):
@@ -82,7 +90,8 @@ def export(arch, out_path, weights=None, state_dict_path=None, renames=(), drops
     model = tv.build(arch, num_classes or 1000, source_in)
     conv_name, head_name = tv.first_conv(model)[0], tv.classifier(model)[0]
     if source is not None:
-        fresh = [k for k, v in source.items() if k in model.state_dict() and model.state_dict()[k].shape != v.shape]
+        expected = model.state_dict()  # once: inception_resnet_v2 has 1306 keys
+        fresh = [k for k, v in source.items() if k in expected and expected[k].shape != v.shape]
         if fresh and not all(k.startswith(head_name + ".") for k in fresh):
             raise SystemExit(f"{source_name} does not fit {arch}: mis-shaped " + ", ".join(fresh))
         for k in fresh:
@@ -106,6 +115,8 @@ def export(arch, out_path, weights=None, state_dict_path=None, renames=(), drops
         raise SystemExit(f"{len(classes)} class names given for {num_classes} classes")
     extra = {"exported_from": {"source": source_name, "torch": torch.__version__,
                                "torchvision": torchvision.__version__}}
+    if arch in tv.TIMM_MODELS:
+        extra["exported_from"]["timm"] = tv.import_timm(arch).__version__
     if arch == "inception_v3" and weights:
         # torchvision builds this model with transform_input=True, which maps ImageNet-normalized input to
         # the (pixel - 0.5) / 0.5 normalization Google trained with; thorax has no such step.
@@ -118,7 +129,8 @@ def export(arch, out_path, weights=None, state_dict_path=None, renames=(), drops
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("arch", help="torchvision model name, e.g. resnet18, densenet121")
+    p.add_argument("arch", help="torchvision model name, e.g. resnet18, densenet121; or inception_resnet_v2, xception "
+                                "(timm's)")
     p.add_argument("output", help="the .safetensors file to write")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--weights", help="torchvision weights name, e.g. IMAGENET1K_V1 (downloads them)")

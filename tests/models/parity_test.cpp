@@ -1,10 +1,12 @@
-// Every model of the zoo against torchvision (references by tests/torch/refs_models.py, computed in
+// Every model of the zoo against torchvision, or timm for inception_resnet_v2 and xception (references by
+// tests/torch/refs_models.py, timm from the virtual environment of tools/timm_venv.sh; computed in
 // float64 from the float32 weights the export tool wrote, random batch-norm statistics included):
 // the weights file loads by name, eval-mode logits match within 1e-4·max|ref| + 1e-5, train-mode
 // logits (batch statistics) and the running statistics after that step match, inception_v3's auxiliary
 // head matches in training mode (run alone: the whole model would need 299×299 images for it),
 // the FLOPs counted by the tracer equal those counted by PyTorch hooks, the stages run shallow to
-// deep, and for resnet18 and mobilenet_v2 every parameter's gradient matches.
+// deep (for timm's models they are timm's feature_info modules, with the same outputs), and for
+// resnet18 and mobilenet_v2 every parameter's gradient matches.
 //
 // Beyond eval logits the bound on max|error| is max(1e-5 + 1e-4·max|ref|, 5 × float32 PyTorch's own
 // max|error| against the same float64 reference), which models.json records per array. Each
@@ -77,9 +79,12 @@ std::map<std::string, Tensor> as_map(const nn::NamedTensors& v) { return {v.begi
 
 TEST_CASE("every model of the zoo has PyTorch parity references") {
   std::set<std::string> zoo, refs;
-  for (const auto& info : models::model_zoo()) zoo.insert(info.name);
+  for (const auto& info : models::model_zoo())
+    if (info.has_reference) zoo.insert(info.name);  // the seed architectures have no torchvision or timm twin
   const nlohmann::json m = manifest();
   for (const auto& entry : m["models"]) refs.insert(entry["name"].get<std::string>());
+  for (const auto& missing : m["unavailable"].items())
+    FAIL_CHECK("no PyTorch references for " << missing.key() << ": " << missing.value().get<std::string>());
   CHECK(zoo == refs);
 }
 
@@ -117,6 +122,11 @@ TEST_CASE("zoo models match torchvision: eval and train logits, running statisti
         CHECK(s.dim() == 4);
         CHECK(s.size(2) < previous);  // each stage is deeper and coarser than the one before
         previous = s.size(2);
+      }
+      if (entry.contains("stages")) {  // timm's feature_info: the same modules, the same outputs
+        CHECK(model.stages() == entry["stages"].get<std::vector<std::string>>());
+        for (const std::string& stage : model.stages())
+          expect_match(staged.stages[stage], npy_load(dir + "stage_" + stage + ".npy"), {1e-5, 1e-4}, "stage " + stage);
       }
     }
 
@@ -168,7 +178,7 @@ TEST_CASE("zoo models match torchvision: eval and train logits, running statisti
     if (train_grads) check_grads("train", out.logits);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double torch_train_error = torch_error["train_logits"].get<double>() / compare(train_ref, train_ref, {}).max_abs_ref;
-    std::printf("parity %-16s %5.2f s  max|error|/max|ref|: eval %.1e, train %.1e (float32 PyTorch: %.1e)\n",
+    std::printf("parity %-20s %5.2f s  max|error|/max|ref|: eval %.1e, train %.1e (float32 PyTorch: %.1e)\n",
                 name.c_str(), seconds, eval_error, train_error, torch_train_error);
   }
 }

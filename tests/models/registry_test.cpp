@@ -174,3 +174,41 @@ TEST_CASE("a pretrained encoder with a new head: load all but the head, freeze o
   CHECK(model->freeze("layer1") == 12);
   CHECK(nn::param_groups(*model, {.lr = 1e-4})[0].params.size() == model->named_parameters().size() - 12);
 }
+
+TEST_CASE("timm's architectures: their initialization, their smallest inputs, stages at strides 2 to 32") {
+  Generator gen(11);
+  auto xception = create_model("xception", {.num_classes = 3}, gen);  // kaiming_normal (fan_out) everywhere
+  const Tensor depthwise = dynamic_cast<nn::Conv2d&>(xception->at("block5.rep.4.conv1")).weight;
+  CHECK(depthwise.shape() == Shape{728, 1, 3, 3});
+  CHECK(sample_std(depthwise) == doctest::Approx(std::sqrt(2.0 / (728 * 9))).epsilon(0.05));
+  CHECK(dynamic_cast<nn::BatchNorm2d&>(xception->at("block12.skipbn")).weight.to_vector() ==
+        std::vector<double>(1024, 1.0));
+  auto irv2 = create_model("inception_resnet_v2", {.num_classes = 3}, gen);  // PyTorch's defaults
+  auto& up = dynamic_cast<nn::Conv2d&>(irv2->at("repeat_1.7.conv2d"));  // kaiming_uniform(a=√5): std 1/√(3·fan_in)
+  CHECK(up.weight.shape() == Shape{1088, 384, 1, 1});
+  CHECK(sample_std(up.weight) == doctest::Approx(1.0 / std::sqrt(3.0 * 384)).epsilon(0.05));
+  CHECK(sample_std(up.bias) == doctest::Approx(1.0 / std::sqrt(3.0 * 384)).epsilon(0.1));
+
+  autograd::NoGrad no_grad;
+  xception->eval();
+  irv2->eval();
+  CHECK(error_of([&] { xception->run(Tensor::zeros({1, 3, 6, 6})); }) ==
+        "xception needs images of at least 7x7 pixels, got 6x6");
+  CHECK(error_of([&] { irv2->run(Tensor::zeros({1, 3, 74, 74})); }) ==
+        "inception_resnet_v2 needs images of at least 75x75 pixels, got 74x74");
+  // At 64×64 and 139×139: the strides 2, 4, 8, 16, 32 and channel counts of timm's feature_info.
+  StagedOutput x = run_with_stages(*xception, Tensor::zeros({1, 3, 64, 64}), xception->stages());
+  CHECK(x.stages["act2"].shape() == Shape{1, 64, 29, 29});
+  CHECK(x.stages["block2.rep.0"].shape() == Shape{1, 128, 15, 15});
+  CHECK(x.stages["block3.rep.0"].shape() == Shape{1, 256, 8, 8});
+  CHECK(x.stages["block12.rep.0"].shape() == Shape{1, 728, 4, 4});
+  CHECK(x.stages["act4"].shape() == Shape{1, 2048, 2, 2});
+  CHECK(x.output.features.shape() == Shape{1, 2048});
+  StagedOutput i = run_with_stages(*irv2, Tensor::zeros({1, 3, 139, 139}), irv2->stages());
+  CHECK(i.stages["conv2d_2b"].shape() == Shape{1, 64, 67, 67});
+  CHECK(i.stages["conv2d_4a"].shape() == Shape{1, 192, 31, 31});
+  CHECK(i.stages["repeat"].shape() == Shape{1, 320, 15, 15});
+  CHECK(i.stages["repeat_1"].shape() == Shape{1, 1088, 7, 7});
+  CHECK(i.stages["conv2d_7b"].shape() == Shape{1, 1536, 3, 3});
+  CHECK(i.output.features.shape() == Shape{1, 1536});
+}

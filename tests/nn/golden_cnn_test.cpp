@@ -54,9 +54,9 @@ TEST_CASE("golden CNN: logits, loss, gradients, running statistics and 10 Adam s
   nlohmann::json golden = nlohmann::json::parse(f);
 
   GoldenCnn net;
-  for (const std::string& name : golden["names"]) net.t[name] = npy_load(dir + "init." + name + ".npy");
+  for (const std::string name : golden["names"]) net.t[name] = npy_load(dir + "init." + name + ".npy");
   std::vector<Tensor> params;
-  for (const std::string& name : golden["params"]) params.push_back(net.t[name].set_requires_grad(true));
+  for (const std::string name : golden["params"]) params.push_back(net.t[name].set_requires_grad(true));
   Tensor x = npy_load(dir + "x.npy"), y = npy_load(dir + "y.npy");
 
   nn::Adam opt({{params, 1e-2, 0.0}});
@@ -68,9 +68,9 @@ TEST_CASE("golden CNN: logits, loss, gradients, running statistics and 10 Adam s
     autograd::backward(loss);
     if (step == 0) {
       expect_match(logits, npy_load(dir + "logits.npy"), {1e-5, 1e-5}, "logits");
-      for (const std::string& name : golden["params"])
+      for (const std::string name : golden["params"])
         expect_match(net.t[name].grad(), npy_load(dir + "grad." + name + ".npy"), {1e-5, 1e-4}, "gradient of " + name);
-      for (const std::string& name : golden["names"])
+      for (const std::string name : golden["names"])
         if (name.find("running") != std::string::npos)
           expect_match(net.t[name], npy_load(dir + "after1." + name + ".npy"), {1e-6, 1e-5}, name + " after one step");
     }
@@ -79,7 +79,7 @@ TEST_CASE("golden CNN: logits, loss, gradients, running statistics and 10 Adam s
     CHECK(loss.item() == doctest::Approx(losses[step].get<double>()).epsilon(1e-4));
     opt.step();
   }
-  for (const std::string& name : golden["names"])
+  for (const std::string name : golden["names"])
     expect_match(net.t[name], npy_load(dir + "final." + name + ".npy"), {1e-4, 1e-4}, name + " after 10 steps");
   autograd::NoGrad off;
   expect_match(net.forward(x, false), npy_load(dir + "eval_logits.npy"), {1e-4, 1e-4}, "eval-mode logits after training");

@@ -1,7 +1,8 @@
 """PyTorch references for the model zoo (tests/models/parity_test.cpp) and for the nn layers that no
 zoo model uses (tests/nn/layer_parity_test.cpp).
 
-For every torchvision architecture thorax implements: random weights with random batch-norm affine
+For every architecture of the zoo (torchvision's, and timm's inception_resnet_v2 and xception, with timm
+from the project's virtual environment: tools/timm_venv.sh): random weights with random batch-norm affine
 parameters and running statistics, written by the export tool's own code path
 (tools/torchvision_to_safetensors.py: export); an eval-mode input and logits; a train-mode input
 (batch statistics, dropout off) with its logits and the batch-norm running statistics after that
@@ -10,11 +11,19 @@ of sum(logits · R) for every parameter. References are computed in float64 from
 weights, so a comparison measures thorax's float32 error alone; the error float32 PyTorch itself makes
 against them is recorded too, per array (train mode on deep networks amplifies rounding through every
 batch norm, and no float32 computation gets closer than that). models/models.json lists it all, with
-the FLOPs of one image counted by hooks.
+the FLOPs of one image counted by hooks, for timm's models the modules of its feature_info and their
+eval-mode outputs (thorax's stages), and the reason for any model it could not write (timm not
+installable: tests/models/parity_test.cpp then fails naming it).
+
+Gradients and running statistics are stored in float32, rounded from float64: the smallest bound the test
+applies to them, 1e-4·max|ref|, is 1700 times that rounding (2^-24·max|ref|), and float64 doubled the
+size of the gradient files.
 """
 import json
 import os
+import subprocess
 import sys
+import sysconfig
 
 import numpy as np
 import torch
@@ -47,17 +56,42 @@ MODELS = [
     ("vgg16_bn", 32, 32, ()),
     ("efficientnet_b0", 64, 64, ()),
     ("inception_v3", 75, 139, ()),  # 139: Mixed_7 at 3×3, enough values per channel for train-mode batch norm
+    ("inception_resnet_v2", 75, 139, ()),  # the same sizes at the same depths as inception_v3
+    ("xception", 39, 39, ()),  # its deepest maps at 2×2: every tap of their 3×3 kernels meets the image
 ]
 AUX_INPUT = (BATCH, 768, 17, 17)
+
+
+def import_timm():
+    """Makes timm importable in this process (Debian's python3): tools/timm_venv.sh makes the project's
+    virtual environment once and prints its python; the environment's site-packages goes at the end of
+    sys.path, so that Debian's torch stays the one imported. Returns None, or why timm cannot be had."""
+    try:
+        import timm  # noqa: F401  (already importable: run from that environment)
+        return None
+    except ImportError:
+        pass
+    made = subprocess.run(["sh", os.path.join(_TOOLS, "timm_venv.sh")], capture_output=True, text=True)
+    if made.returncode != 0:
+        return f"tools/timm_venv.sh failed: {made.stderr.strip()}"
+    venv = os.path.dirname(os.path.dirname(made.stdout.strip()))
+    sys.path.append(sysconfig.get_paths("venv", vars={"base": venv, "platbase": venv})["purelib"])
+    try:
+        import timm  # noqa: F401
+    except ImportError as e:
+        return f"timm does not import from {venv} ({e}); delete that folder to have it made again"
+    return None
 
 
 def max_error(a, ref):
     return float(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(ref, dtype=np.float64)).max(initial=0.0))
 
 
-def eval_logits_and_flops(model, x):
-    """Eval-mode logits, and 2 × the multiply-adds of every Conv2d and Linear call per image (hooks)."""
+def eval_logits_and_flops(model, x, stages=()):
+    """Eval-mode logits, 2 × the multiply-adds of every Conv2d and Linear call per image, and the outputs
+    of the modules named in `stages` (hooks)."""
     total = [0]
+    outputs = {}
 
     def hook(m, inp, out):
         if isinstance(m, nn.Conv2d):
@@ -66,11 +100,13 @@ def eval_logits_and_flops(model, x):
             total[0] += 2 * out.numel() * m.in_features
 
     handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    handles += [model.get_submodule(name).register_forward_hook(
+        lambda m, inp, out, name=name: outputs.__setitem__(name, out.clone())) for name in stages]
     with torch.no_grad():
         logits, _ = tv.forward(model, x, False)
     for h in handles:
         h.remove()
-    return logits, total[0] // x.shape[0]
+    return logits, total[0] // x.shape[0], [outputs[name] for name in stages]
 
 
 def run(model, x_train, grad_modes, loss_weights, x_eval, x_aux):
@@ -126,7 +162,14 @@ def write_model(root, index, name, eval_res, train_res, grad_modes):
     model.load_state_dict(initial, strict=False)  # undo the running-statistics update of the train step
     model.double()
     f64 = {}
-    f64["eval_logits"], entry["flops"] = eval_logits_and_flops(model, torch.from_numpy(x_eval).double())
+    # timm's feature_info names the modules whose outputs its features_only mode returns: thorax's stages.
+    stages = [f["module"] for f in model.feature_info] if name in tv.TIMM_MODELS else []
+    f64["eval_logits"], entry["flops"], stage_outputs = eval_logits_and_flops(model, torch.from_numpy(x_eval).double(),
+                                                                             stages)
+    if stages:
+        entry["stages"] = stages
+        for stage, out in zip(stages, stage_outputs):
+            np.save(os.path.join(d, f"stage_{stage}.npy"), out.numpy())
     f64.update(run(model, torch.from_numpy(x_train).double(), grad_modes, loss_weights, torch.from_numpy(x_eval).double(),
                    torch.from_numpy(x_aux).double()))
     np.save(os.path.join(d, "eval_logits.npy"), f64["eval_logits"].numpy())
@@ -141,12 +184,12 @@ def write_model(root, index, name, eval_res, train_res, grad_modes):
     entry["aux_head"] = f64["aux_head_logits"] is not None
     if entry["aux_head"]:
         np.save(os.path.join(d, "x_aux.npy"), x_aux)
-    st.save(os.path.join(d, "buffers_after_train.safetensors"), f64["buffers"])
     named = ["buffers"] + [f"{mode}_grads" for mode in grad_modes]
     for key in named:
         errors[key] = {k: max_error(a.numpy(), b.numpy()) for (k, a), (_, b) in zip(f32[key], f64[key])}
+    st.save(os.path.join(d, "buffers_after_train.safetensors"), [(k, v.float()) for k, v in f64["buffers"]])
     for mode in grad_modes:
-        st.save(os.path.join(d, f"{mode}_grads.safetensors"), f64[f"{mode}_grads"])
+        st.save(os.path.join(d, f"{mode}_grads.safetensors"), [(k, g.float()) for k, g in f64[f"{mode}_grads"]])
     entry["torch_f32_error"] = errors
     return entry
 
@@ -184,7 +227,14 @@ def write_layers(root):
 def write(out_dir):
     root = os.path.join(out_dir, "models")
     os.makedirs(root)
-    entries = [write_model(root, i, *spec) for i, spec in enumerate(MODELS)]
+    timm_missing = import_timm()
+    entries, unavailable = [], {}
+    for i, spec in enumerate(MODELS):
+        if timm_missing and spec[0] in tv.TIMM_MODELS:
+            unavailable[spec[0]] = timm_missing
+            print(f"refs_models: no references for {spec[0]}: {timm_missing}", file=sys.stderr)
+        else:
+            entries.append(write_model(root, i, *spec))
     with open(os.path.join(root, "models.json"), "w") as f:
-        json.dump({"num_classes": NUM_CLASSES, "models": entries}, f, indent=1)
+        json.dump({"num_classes": NUM_CLASSES, "models": entries, "unavailable": unavailable}, f, indent=1)
     write_layers(os.path.join(out_dir, "layers"))

@@ -10,10 +10,15 @@ namespace thorax::testing {
 
 using Inputs = std::vector<Tensor>;
 
-inline InputSpec in(Shape s, std::string domain = "normal") { return {std::move(s), std::move(domain)}; }
+inline InputSpec in(Shape s, std::string domain = "normal") {
+  InputSpec i;
+  i.shape = std::move(s);
+  i.domain = std::move(domain);
+  return i;
+}
 // Values drawn N(0, scale²) and pushed at least 0.05 away from the kinks in `avoid`.
 inline InputSpec kinked(Shape s, std::vector<double> avoid, double scale = 1.0) {
-  InputSpec i{std::move(s), "normal"};
+  InputSpec i = in(std::move(s));
   i.avoid = std::move(avoid);
   i.scale = scale;
   return i;
