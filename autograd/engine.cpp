@@ -1,10 +1,12 @@
 #include "autograd/engine.h"
 
+#include <chrono>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
+#include "autograd/profile.h"
 
 namespace thorax::autograd {
 
@@ -21,6 +23,10 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
                                 shape_str(root.shape()));
   }
   NoGrad no_grad;  // backward formulas use the ordinary ops; they must not record
+  OpProfile* const profile = OpProfile::active();
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = profile ? Clock::now() : Clock::time_point();
+  double in_nodes = 0;  // seconds inside apply(), when profiling
 
   std::shared_ptr<Node> start = root.grad_fn();
   if (!start) start = std::make_shared<AccumulateGrad>(root);
@@ -60,7 +66,13 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
       if (!grads[k].defined()) grads[k] = Tensor::zeros(n->output_shapes[k], n->dtype);
     for (size_t k = 0; k < n->captures.size(); ++k)
       if (auto slot = n->captures[k].lock()) slot->grad = grads[k];
+    const Clock::time_point applying = profile ? Clock::now() : Clock::time_point();
     std::vector<Tensor> input_grads = n->apply(grads);
+    if (profile) {
+      const double secs = std::chrono::duration<double>(Clock::now() - applying).count();
+      profile->node_applied(n->name(), secs);
+      in_nodes += secs;
+    }
     for (size_t i = 0; i < n->next.size(); ++i) {
       const Edge& e = n->next[i];
       if (!e.fn) continue;
@@ -69,6 +81,7 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
     }
     if (!retain_graph) n->release();
   }
+  if (profile) profile->engine_spent(std::chrono::duration<double>(Clock::now() - started).count() - in_nodes);
 }
 
 Capture capture(const Tensor& t) {

@@ -4,6 +4,7 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
+#include "autograd/profile.h"
 
 namespace thorax::autograd {
 
@@ -60,6 +61,7 @@ void record(const std::string& name, const std::vector<Tensor>& inputs, const st
     Tensor out = outputs[i];  // a handle: setting history on it sets it on the caller's tensor
     out.set_history(node, static_cast<uint32_t>(i));
   }
+  if (OpProfile* profile = OpProfile::active()) profile->op_recorded(name);
 }
 
 }  // namespace thorax::autograd
