@@ -57,7 +57,7 @@ bool has_example(const LoadReport& r, Problem p, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("bad input: each case named, counted and reported; nothing else is lost") {
+TEST_CASE("bad input: each case named, counted and reported; nothing else is lost" * doctest::test_suite("real_data")) {
   DamagedNih nih;
   OpenOptions o;
   o.verify = Verify::decode;
@@ -96,7 +96,7 @@ TEST_CASE("bad input: each case named, counted and reported; nothing else is los
   CHECK(j["problems"]["duplicate row"]["examples"].size() == 1);
 }
 
-TEST_CASE("bad input: without decoding, damaged images pass the scan (absence is still checked)") {
+TEST_CASE("bad input: without decoding, damaged images pass the scan (absence is still checked)" * doctest::test_suite("real_data")) {
   DamagedNih nih;
   Dataset d = open_dataset(nih.spec());
   CHECK(d.size() == 6);
@@ -108,7 +108,7 @@ TEST_CASE("bad input: without decoding, damaged images pass the scan (absence is
   CHECK(h.report.count(Problem::unreadable_image) == 4);  // header and completeness checks catch all four
 }
 
-TEST_CASE("bad input: --strict stops at the first problem with its sentence") {
+TEST_CASE("bad input: --strict stops at the first problem with its sentence" * doctest::test_suite("real_data")) {
   DamagedNih nih;
   OpenOptions strict;
   strict.policy.strict = true;
@@ -120,7 +120,7 @@ TEST_CASE("bad input: --strict stops at the first problem with its sentence") {
   CHECK_THROWS_WITH(open_dataset(nih.spec(), strict), expected.c_str());
 }
 
-TEST_CASE("bad input: --require-images fails on a row whose image is absent") {
+TEST_CASE("bad input: --require-images fails on a row whose image is absent" * doctest::test_suite("real_data")) {
   DamagedNih nih;
   // Only the good rows and one absent image: the table problems are not what stops it.
   testing::write_text(nih.tmp / "Data_Entry_2017.csv",
@@ -134,7 +134,7 @@ TEST_CASE("bad input: --require-images fails on a row whose image is absent") {
   CHECK(open_dataset(nih.spec()).size() == 1);
 }
 
-TEST_CASE("bad input: a label table missing a column is an error naming the file and the columns") {
+TEST_CASE("bad input: a label table missing a column is an error naming the file and the columns" * doctest::test_suite("real_data")) {
   DamagedNih nih;
   testing::write_text(nih.tmp / "Data_Entry_2017.csv", "Image Index,Patient ID\n00000075_000.png,75\n");
   const std::string expected = (nih.tmp / "Data_Entry_2017.csv") +

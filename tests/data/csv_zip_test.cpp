@@ -128,7 +128,7 @@ TEST_CASE("zip: damage is detected and named") {
   CHECK_THROWS_WITH(ZipReader(moved, "m.npz"), doctest::Contains("m.npz: damaged ZIP"));
 }
 
-TEST_CASE("zip: the real MedMNIST npz (ZIP64 extra fields, stored entries)") {
+TEST_CASE("zip: the real MedMNIST npz (ZIP64 extra fields, stored entries)" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   ZipReader zip = ZipReader::open(dir + "/medmnist/pneumoniamnist_28_balanced.npz");
   CHECK(zip.entries().size() == 6);

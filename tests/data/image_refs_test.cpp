@@ -14,7 +14,7 @@
 using namespace thorax;
 using namespace thorax::data;
 
-TEST_CASE("decode: real PNG and JPEG files agree with Pillow's convert(\"L\")") {
+TEST_CASE("decode: real PNG and JPEG files agree with Pillow's convert(\"L\")" * doctest::test_suite("real_data")) {
   testing::data_dir();
   const char* refs = std::getenv("THORAX_DATA_REFS");
   REQUIRE_MESSAGE(refs != nullptr, "THORAX_DATA_REFS is unset: run through ctest, which writes the Pillow references");

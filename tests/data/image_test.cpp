@@ -96,7 +96,7 @@ TEST_CASE("decode: a BMP, and a BMP cut short") {
   CHECK_THROWS_WITH(decode_image(bmp.substr(0, 60), "cut.bmp"), doctest::Contains("image cut.bmp: truncated BMP"));
 }
 
-TEST_CASE("decode: real files — NIH RGBA equals its gray twin's rule, a Kermany JPEG, and truncated copies") {
+TEST_CASE("decode: real files — NIH RGBA equals its gray twin's rule, a Kermany JPEG, and truncated copies" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   // 00000100_000.png is RGBA in the NIH release (alpha 255, R = G = B): gray is the R sample.
   const std::string rgba = read_file_bytes(dir + "/nih/fullres/00000100_000.png");

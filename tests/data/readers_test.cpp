@@ -23,7 +23,7 @@ int64_t positives(const Dataset& d, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("nih: the 256-pixel copy — every finding present, official split, rows without images in one count") {
+TEST_CASE("nih: the 256-pixel copy — every finding present, official split, rows without images in one count" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset d = open_dataset("nih:" + dir + "/nih?images=images256");
   CHECK(d.size() == 546);
@@ -48,7 +48,7 @@ TEST_CASE("nih: the 256-pixel copy — every finding present, official split, ro
   CHECK(first.image == dir + "/nih/images256/00000075_000.png");
 }
 
-TEST_CASE("nih: views filter, label subset, No Finding as a class, the folder choice noted") {
+TEST_CASE("nih: views filter, label subset, No Finding as a class, the folder choice noted" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset all = open_dataset("nih:" + dir + "/nih?images=images256");
   Dataset pa = open_dataset("nih:" + dir + "/nih?images=images256&views=PA");
@@ -72,7 +72,7 @@ TEST_CASE("nih: views filter, label subset, No Finding as a class, the folder ch
                     doctest::Contains("names 'Pneumonitis', which is not a ChestX-ray14 finding"));
 }
 
-TEST_CASE("nih: sample_labels.csv — infant ages in months and days, and a real typo reported") {
+TEST_CASE("nih: sample_labels.csv — infant ages in months and days, and a real typo reported" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset d = open_dataset("nih:" + dir + "/nih?csv=sample_labels.csv&images=fullres");
   // '411Y' is not an age: reported with its file and line, the row skipped; '013M' and '001D' are infants.
@@ -82,7 +82,7 @@ TEST_CASE("nih: sample_labels.csv — infant ages in months and days, and a real
         dir + "/nih/sample_labels.csv line 4244: Patient Age '411Y' is not an age");
 }
 
-TEST_CASE("nih: full-size RGBA files decode through the dataset") {
+TEST_CASE("nih: full-size RGBA files decode through the dataset" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   OpenOptions o;
   o.verify = Verify::decode;
@@ -93,7 +93,7 @@ TEST_CASE("nih: full-size RGBA files decode through the dataset") {
   CHECK(img.width == 1024);
 }
 
-TEST_CASE("folder: Kermany as 2 classes and as Normal / Bacterial / Viral, with patient ids from file names") {
+TEST_CASE("folder: Kermany as 2 classes and as Normal / Bacterial / Viral, with patient ids from file names" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset two = open_dataset("folder:" + dir + "/kermany/train");
   CHECK(two.labels.names == std::vector<std::string>{"NORMAL", "PNEUMONIA"});
@@ -132,7 +132,7 @@ TEST_CASE("folder: any CLASS/ folders, e.g. a Tuberculosis class a user brings")
   CHECK(d.samples[3].patient_id == "Tuberculosis/d.png");  // no ids in the names: one patient per image
 }
 
-TEST_CASE("npz: MedMNIST splits, shapes and labels; pixels identical to the npy") {
+TEST_CASE("npz: MedMNIST splits, shapes and labels; pixels identical to the npy" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset all = open_dataset("npz:" + dir + "/medmnist/pneumoniamnist_28_balanced.npz");
   CHECK(all.size() == 2428 + 270 + 468);
@@ -148,7 +148,7 @@ TEST_CASE("npz: MedMNIST splits, shapes and labels; pixels identical to the npy"
                     doctest::Contains("split=dev is not one of train, val, test, all"));
 }
 
-TEST_CASE("covid: metadata.csv classes, unlabelled rows left out and counted") {
+TEST_CASE("covid: metadata.csv classes, unlabelled rows left out and counted" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   Dataset d = open_dataset("covid:" + dir + "/covid");
   CHECK(d.labels.names == std::vector<std::string>{"ARDS", "COVID-19", "No Finding", "Pneumocystis"});
@@ -219,7 +219,7 @@ TEST_CASE("chexpert: values, uncertainty policies per class, blanks, view filter
                     doctest::Contains("frontal=1 and lateral=1 exclude each other"));
 }
 
-TEST_CASE("nih: the official images_0NN/images/ layout and a flat images/ folder are both found") {
+TEST_CASE("nih: the official images_0NN/images/ layout and a flat images/ folder are both found" * doctest::test_suite("real_data")) {
   const std::string dir = testing::data_dir();
   testing::TempDir tmp;
   testing::copy_file(dir + "/nih/images256/00000075_000.png", tmp / "images_001/images/00000075_000.png");

@@ -41,11 +41,16 @@ thorax_data_cli(cli_data_preview_nih
   "'${_thorax}' data preview --data 'nih:${_data}/nih?images=images256' --out '${_work}/nih.png' --n 4 --size 96 --pipeline '[{\"op\": \"resize\", \"size\": 96}, {\"op\": \"clahe\"}]'"
   "wrote [^\n]*nih.png: 4 images, 198x198 pixels")
 # Bad input made here from a real file: reported without --strict, an error with it.
-set(_damaged "rm -rf '${_work}/bad' && mkdir -p '${_work}/bad/A' && cp '${_data}/nih/images256/00000075_000.png' '${_work}/bad/A/' && printf '<html>' > '${_work}/bad/A/x.png'")
+# A folder with one good and one damaged image, made by each test in its own place (tests run in parallel).
+function(damaged_folder out dir)
+  set(${out} "rm -rf '${dir}' && mkdir -p '${dir}/A' && cp '${_data}/nih/images256/00000075_000.png' '${dir}/A/' && printf '<html>' > '${dir}/A/x.png'" PARENT_SCOPE)
+endfunction()
+damaged_folder(_damaged ${_work}/bad)
 thorax_data_cli(cli_data_check_damaged "${_damaged} && '${_thorax}' data check --data 'folder:${_work}/bad'"
   "1 used, 1 skipped\n  1 unreadable image:\n    image [^\n]*/bad/A/x.png: not a PNG, JPEG or BMP \\(first bytes 3C 68 74 6D\\)")
+damaged_folder(_damaged_strict ${_work}/bad-strict)
 thorax_data_cli(cli_data_check_strict
-  "${_damaged} && '${_thorax}' data check --strict --data 'folder:${_work}/bad' 2>&1; test $? -eq 1 && echo exit-1"
+  "${_damaged_strict} && '${_thorax}' data check --strict --data 'folder:${_work}/bad-strict' 2>&1; test $? -eq 1 && echo exit-1"
   "thorax: image [^\n]*x.png: not a PNG, JPEG or BMP \\(first bytes 3C 68 74 6D\\) \\(--strict: stopping at the first problem\\)\nexit-1")
 thorax_data_cli(cli_data_require_images
   "'${_thorax}' data check --require-images --data 'nih:${_data}/nih?images=images256' 2>&1; test $? -eq 1 && echo exit-1"
@@ -57,3 +62,10 @@ set_tests_properties(cli_data_bad_spec PROPERTIES PASS_REGULAR_EXPRESSION
 thorax_data_cli(cli_data_stats_preview_covid_npz
   "'${_thorax}' data stats --data 'covid:${_data}/covid' && '${_thorax}' data stats --data 'npz:${_data}/medmnist/pneumoniamnist_28_balanced.npz?split=train' && '${_thorax}' data preview --data 'covid:${_data}/covid' --out '${_work}/covid.png' --n 4 --size 64 --augment train && '${_thorax}' data preview --data 'npz:${_data}/medmnist/pneumoniamnist_28_balanced.npz' --out '${_work}/npz.png' --n 9 --size 28 && '${_thorax}' data preview --data 'folder:${_data}/kermany/train?mode=kermany3' --out '${_work}/kermany.png' --n 4 --size 64"
   "COVID-19 +74 +3 +0 +96.10%.*Pneumonia +1214 +1214 +0 +50.00% +1.000.*covid.png: 4 images.*npz.png: 9 images.*kermany.png: 4 images")
+
+# Without the shared data, test_data stops at its first real-data case and counts as skipped (exit 77); the cases
+# that need no data (tagged apart from the test suite "real_data") then still run here.
+if(NOT IS_DIRECTORY ${THORAX_DATA_DIR}/nih)
+  add_test(NAME test_data_free COMMAND test_data --test-suite-exclude=real_data)
+  set_tests_properties(test_data_free PROPERTIES ENVIRONMENT "OMP_NUM_THREADS=2;OMP_WAIT_POLICY=passive")
+endif()
