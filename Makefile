@@ -1,10 +1,11 @@
-# Thin wrapper over CMake. README command: `make test` (the main-job command `make demo` arrives with
-# its issue). `make test` = install what is missing, build, run every check CI runs; each stage timed.
+# Thin wrapper over CMake. README commands: `make demo` (install what is missing, build, run the main job on the
+# generated phantom set, or on real data with DATA=SPEC) and `make test` (install, build, run every check CI runs;
+# each stage timed).
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test bench clean
+.PHONY: setup configure build test demo bench clean
 
 setup:
 	bash tools/setup_debian.sh
@@ -20,9 +21,23 @@ test:
 	@bash tools/timed.sh build $(MAKE) --no-print-directory build
 	@bash tools/timed.sh tests bash tools/run_tests.sh $(BUILD) $(JOBS)
 
-# Kernel benches (not part of `make test`): every registered version side by side, GFLOP/s and % of peak.
+# The main job (tools/demo.sh): PRESET=toy|default|full, DATA=SPEC (default: phantoms), SEED, DEMO_OUT.
+DEMO_OUT ?= demo
+PRESET ?= default
+demo:
+	@bash tools/timed.sh install $(MAKE) --no-print-directory setup
+	@bash tools/timed.sh build $(MAKE) --no-print-directory build
+	@DATA="$(if $(filter command line environment,$(origin DATA)),$(DATA),)" PRESET="$(PRESET)" bash tools/demo.sh $(BUILD) $(DEMO_OUT)
+
+# Benches (not part of `make test`): every registered kernel version side by side (GFLOP/s, % of peak); the model
+# table (training step and inference images/s, peak RSS); the loader's images/s beside resnet18's training step.
+BENCH_MODELS ?= resnet18 resnet50 mobilenet_v2 vgg16 densenet121 inception_v3@299 efficientnet_b0
+BENCH_DATA ?= ../shared/data
 bench: build
 	$(BUILD)/bench/kernel_bench $(BENCH_ARGS)
+	$(BUILD)/thorax bench model $(BENCH_MODELS) --batch 8 --res 224 --threads 2
+	@if [ -d "$(BENCH_DATA)/kermany/train" ]; then $(BUILD)/thorax bench loader --data "folder:$(BENCH_DATA)/kermany/train" --threads 2; \
+	else echo "loader bench skipped: no $(BENCH_DATA)/kermany/train (set BENCH_DATA=...)"; fi
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/loader_rate.h"
 #include "data/dataset.h"
 #include "data/loader.h"
 #include "data/phantom.h"
@@ -254,29 +255,17 @@ void add_throughput(CLI::App* data) {
   cmd->add_option("--images", o->images, "Images to load (0: all)")->check(CLI::NonNegativeNumber);
   cmd->callback([o] {
     data::Dataset d = data::open_dataset(o->common.spec, open_options(o->common, data::Verify::none));
-    const int pre = o->size + 32;
-    data::LoaderOptions lo;
-    lo.pipeline = o->pipeline.empty()
-                      ? data::Pipeline::parse(R"([{"op": "resize", "size": )" + std::to_string(pre) +
-                                              R"(}, {"op": "clahe", "clip_limit": 2.0, "tiles": [8, 8]},)"
-                                              R"( {"op": "normalize", "preset": "unit"}])")
-                      : pipeline_from(o->pipeline, o->size);
-    lo.augment = data::augment_preset(o->augment, o->size, o->size);
-    lo.batch_size = o->batch;
+    bench::LoaderRateOptions lo;
+    lo.pipeline = o->pipeline.empty() ? bench::loader_bench_pipeline(o->size) : pipeline_from(o->pipeline, o->size);
+    lo.augment = o->augment;
+    lo.size = o->size;
+    lo.batch = o->batch;
     lo.threads = o->common.threads;
-    lo.two_views = o->augment == "simclr";
-    std::vector<size_t> indices;
-    for (size_t i = 0; i < d.size() && (o->images == 0 || static_cast<int>(i) < o->images); ++i) indices.push_back(i);
-    data::Loader loader(d, indices, lo);
-    auto t0 = std::chrono::steady_clock::now();
-    loader.start_epoch(0);
-    data::Batch b;
-    int64_t images = 0;
-    while (loader.next(b)) images += b.images.size(0);
-    const double secs = seconds_since(t0);
-    std::printf("%lld images (%s) in %.2f s on %d threads: %.1f images/s%s\n", static_cast<long long>(images),
-                o->common.spec.c_str(), secs, o->common.threads, images / secs,
-                lo.two_views ? " (two views each)" : "");
+    lo.images = o->images;
+    const bench::LoaderRate r = bench::measure_loader(d, lo);
+    std::printf("%lld images (%s) in %.2f s on %d threads: %.1f images/s%s\n", static_cast<long long>(r.images),
+                o->common.spec.c_str(), r.seconds, o->common.threads, r.images_per_second,
+                r.two_views ? " (two views each)" : "");
     std::printf("pipeline %s; augmentation %s\n", lo.pipeline.to_json().dump().c_str(), o->augment.c_str());
   });
 }

@@ -4,9 +4,19 @@
 
 #include <iostream>
 
+#include "apps/bench_command.h"
+#include "apps/compare_command.h"
+#include "apps/cv_command.h"
 #include "apps/data_command.h"
+#include "apps/ensemble_command.h"
+#include "apps/eval_command.h"
+#include "apps/explain_command.h"
 #include "apps/kernels_command.h"
 #include "apps/model_command.h"
+#include "apps/predict_command.h"
+#include "apps/pretrain_command.h"
+#include "apps/report_command.h"
+#include "apps/train_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"thorax: a from-scratch deep learning framework for chest X-ray classifiers"};
@@ -16,6 +26,16 @@ int main(int argc, char** argv) {
   thorax::apps::add_kernels_command(app);
   thorax::apps::add_data_command(app);
   thorax::apps::add_model_command(app);
+  thorax::apps::add_bench_command(app);
+  thorax::apps::add_pretrain_command(app);
+  thorax::apps::add_train_command(app);
+  thorax::apps::add_eval_command(app);
+  thorax::apps::add_cv_command(app);
+  thorax::apps::add_ensemble_command(app);
+  thorax::apps::add_explain_command(app);
+  thorax::apps::add_predict_command(app);
+  thorax::apps::add_compare_command(app);
+  thorax::apps::add_report_command(app);
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "autograd/grad_mode.h"
+#include "models/model_spec.h"
 #include "models/registry.h"
 #include "models/summary.h"
 #include "models/weights.h"
@@ -45,7 +46,8 @@ void print_summary(models::Model& model, int64_t res) {
                   static_cast<long long>(r.params), static_cast<long long>(r.flops));
   std::string stages;
   for (const std::string& st : model.stages()) stages += (stages.empty() ? "" : ", ") + st;
-  std::printf("architecture     %s (in_channels %lld, num_classes %lld)\n", model.architecture().c_str(),
+  std::printf("architecture     %s (in_channels %lld, num_classes %lld)\n",
+              models::model_spec_string(model.architecture(), model.args()).c_str(),
               static_cast<long long>(model.args().in_channels), static_cast<long long>(model.args().num_classes));
   std::printf("parameters       %lld (%.2f M), trainable %lld\n", static_cast<long long>(s.parameters),
               static_cast<double>(s.parameters) / 1e6, static_cast<long long>(s.trainable));
@@ -83,11 +85,11 @@ models::LoadModelOptions load_options(const std::string& arch, const ArgsFlags& 
 void add_list(CLI::App* parent) {
   auto* cmd = parent->add_subcommand("list", "List the architectures (parameters counted for 3 channels, 1000 classes)");
   cmd->callback([] {
-    std::printf("%-16s %12s  %s\n", "name", "parameters", "description");
+    std::printf("%-20s %12s  %s\n", "name", "parameters", "description");
     const auto zoo = models::model_zoo();
     for (const models::ModelInfo& info : zoo) {
       auto m = info.make(models::ModelArgs{});
-      std::printf("%-16s %12lld  %s (min %lldx%lld)\n", info.name.c_str(), static_cast<long long>(m->num_parameters()),
+      std::printf("%-20s %12lld  %s (min %lldx%lld)\n", info.name.c_str(), static_cast<long long>(m->num_parameters()),
                   info.description.c_str(), static_cast<long long>(m->min_size()), static_cast<long long>(m->min_size()));
     }
     std::printf("%zu models\n", zoo.size());
@@ -116,7 +118,9 @@ void add_summary(CLI::App* parent) {
       print_summary(*loaded.model, o->res);
       return;
     }
-    if (o->target.find('.') != std::string::npos || o->target.find('/') != std::string::npos)
+    // A name or spec ("dual_stream?recon_weight=0.5"), or else a path that does not exist.
+    const std::string name = o->target.substr(0, o->target.find('?'));
+    if (name.find('.') != std::string::npos || name.find('/') != std::string::npos)
       throw std::invalid_argument("no such file: " + o->target);
     if (!o->model.empty()) throw std::invalid_argument("--model only applies to a weights file");
     print_summary(*models::create_model_for_loading(o->target, o->args.resolve()), o->res);

@@ -8,7 +8,8 @@ packages=(
   cmake make g++ clang
   libeigen3-dev libstb-dev doctest-dev libbenchmark-dev
   zlib1g-dev libcli11-dev nlohmann-json3-dev
-  python3-torch python3-torchvision python3-numpy python3-sklearn libopenblas0-openmp
+  python3-torch python3-torchvision python3-numpy python3-sklearn libopenblas0-openmp python3-venv
+  chromium
 )
 
 missing=()

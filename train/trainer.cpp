@@ -1,0 +1,446 @@
+#include "train/trainer.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+
+#include "autograd/ops.h"
+#include "data/split.h"
+#include "data/stats.h"
+#include "models/model_spec.h"
+#include "models/rare_disease.h"
+#include "models/registry.h"
+#include "models/weights.h"
+#include "nn/adam.h"
+#include "nn/lars.h"
+#include "nn/sgd.h"
+#include "nn/state_dict.h"
+#include "nn/weights_file.h"
+#include "train/checkpoint.h"
+#include "train/contrastive.h"
+#include "train/experiment.h"
+#include "train/inference.h"
+#include "train/lr_schedule.h"
+#include "train/objective.h"
+#include "train/progress.h"
+#include "train/run_dir.h"
+#include "train/run_model.h"
+#include "train/selection.h"
+
+namespace thorax::train {
+
+namespace {
+
+constexpr const char* kProjection = "projection";
+
+std::string fmt(const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+// Loads an encoder (pretrained or imported weights) into a new model: every tensor except the classifier's must
+// be present with the same shape; the classifier keeps its fresh initialization.
+void load_encoder(models::Model& model, const std::string& path, const std::string& classifier,
+                  const std::function<void(const std::string&)>& print) {
+  nn::WeightsFile file = nn::read_weights(path);
+  nn::LoadOptions load;
+  load.strict = false;
+  load.ignore_prefixes = {classifier, "optim", kProjection};
+  const nn::LoadReport r = nn::load_state_dict(model, file.tensors, load, path);
+  if (!r.mismatched.empty())
+    throw std::runtime_error(path + ": " + r.mismatched.front() + " (and " + std::to_string(r.mismatched.size() - 1) +
+                             " more) — the weights were made for another architecture or channel count");
+  if (!r.missing.empty())
+    throw std::runtime_error(path + " lacks " + std::to_string(r.missing.size()) + " of the encoder's tensors (first: " +
+                             r.missing.front() + ") — is it a " + model.architecture() + "?");
+  print("init: " + std::to_string(r.loaded.size()) + " tensors from " + path + " (classifier '" + classifier +
+        "' newly initialized; " + std::to_string(r.ignored.size() + r.unexpected.size()) +
+        " tensors of the file not used: its classifier, projection head or optimizer state)");
+}
+
+// The encoder's modules in eval mode (running statistics fixed, no dropout) while it is frozen.
+void set_modes(models::Model& model, bool encoder_frozen, const std::string& classifier) {
+  model.train(true);
+  if (!encoder_frozen) return;
+  for (auto& [name, m] : model.named_modules())
+    if (!name.empty() && !nn::name_under_prefix(name, classifier)) m->train(false);
+}
+
+// The model spec, completed from the training labels where the architecture wants them: rare_disease's rare
+// classes default to the least frequent ones (the seed's rule) unless the spec names them.
+std::string model_spec_for(const std::string& spec, const data::Dataset& d, const std::vector<size_t>& train) {
+  const models::ModelSpec parsed = models::parse_model_spec(spec);
+  if (parsed.name != "rare_disease" || parsed.options.count("rare")) return spec;
+  std::vector<int64_t> positives;
+  for (const auto& cs : data::compute_stats(d, train).classes) positives.push_back(cs.positives);
+  std::string rare;
+  for (int64_t c : models::choose_rare_classes(positives)) rare += (rare.empty() ? "" : ",") + std::to_string(c);
+  return spec + (spec.find('?') == std::string::npos ? "?" : "&") + "rare=" + rare;
+}
+
+std::vector<size_t> merged(std::vector<size_t> a, const std::vector<size_t>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  return a;
+}
+
+// One run: everything set up from the config, then epochs until done, early-stopped or asked to stop.
+class TrainingRun {
+ public:
+  TrainingRun(TrainConfig config, const std::string& out_dir, const TrainRunOptions& options);
+  TrainSummary run();
+
+ private:
+  struct EpochTotals {
+    double loss = 0, contrastive = 0, top1 = 0;
+    int64_t images = 0, batches = 0;
+  };
+  EpochTotals train_epoch(int64_t epoch, bool frozen);
+  Tensor batch_loss(const data::Batch& batch, EpochTotals& totals);
+  void finish();
+  Companions companions() { return head_ ? Companions{{kProjection, head_.get()}} : Companions{}; }
+
+  TrainConfig c_;
+  TrainRunOptions opt_;
+  std::function<void(const std::string&)> print_;
+  RunDir run_;
+  bool supervised_, contrastive_;
+  std::optional<Experiment> e_;
+  data::Pipeline pipeline_;
+  models::ModelInfo info_;
+  std::unique_ptr<models::Model> model_;
+  std::shared_ptr<nn::Sequential> head_;
+  std::unique_ptr<nn::Optimizer> optimizer_;
+  std::optional<Objective> objective_;
+  std::vector<uint8_t> labeled_;  // semi: per dataset sample, whether its labels count
+  std::unique_ptr<data::Loader> loader_;
+  std::unique_ptr<Inference> validation_;
+  std::optional<LrSchedule> schedule_;
+  TrainState state_;
+  std::vector<nlohmann::json> history_;
+  nn::ModelCard card_;
+};
+
+TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainRunOptions& opt)
+    : opt_(opt), run_(out_dir) {
+  print_ = opt.print ? opt.print : [](const std::string& s) {
+    std::printf("%s\n", s.c_str());
+    std::fflush(stdout);
+  };
+  if (opt.resume) {
+    if (!run_.has("checkpoint-last.safetensors"))
+      throw std::runtime_error(out_dir + " has no checkpoint-last.safetensors to resume from");
+    c = TrainConfig::from_json(read_json_file(run_.config()).at("config"));
+    c.epochs = static_cast<int>(std::max<int64_t>(c.epochs, opt.epochs));
+  } else if (run_.has("config.json")) {
+    throw std::runtime_error(out_dir + " already holds a run (config.json): use --resume to continue it, or another --out");
+  }
+  c.check();
+  c_ = c;
+  supervised_ = c.method != "simclr";
+  contrastive_ = c.method != "supervised";
+  omp_set_num_threads(c.threads);
+
+  e_.emplace(prepare_experiment(c, run_));
+  const Experiment& e = *e_;
+  const data::Dataset& d = e.dataset;
+  pipeline_ = make_pipeline(c);
+  info_ = models::model_info(c.model);
+  print_("data: " + c.data + " — " + std::to_string(d.size()) + " images (" + data::label_kind_name(d.labels.kind) +
+         ", " + std::to_string(d.labels.size()) + " classes); train " + std::to_string(e.train.size()) +
+         (e.train.size() < e.train_pool ? " labeled of " + std::to_string(e.train_pool) : "") + ", val " +
+         std::to_string(e.val.size()) + ", test " + std::to_string(e.test.size()) +
+         (c.method == "simclr" ? " (pretraining on train + val images, labels unused)" : ""));
+  if (!opt.resume)
+    write_json_file(run_.config(), {{"command", c.method == "simclr" ? "pretrain" : "train"},
+                                    {"config", c.to_json()},
+                                    {"labels", d.labels.to_json()},
+                                    {"pipeline", pipeline_.to_json()},
+                                    {"thorax_version", nn::thorax_version()},
+                                    {"created_at", nn::utc_timestamp()}});
+
+  Generator gen(c.seed);
+  model_ = models::create_model(model_spec_for(c.model, d, e.train), {c.channels, static_cast<int64_t>(d.labels.size())}, gen);
+  if (!c.init.empty() && !opt.resume) load_encoder(*model_, c.init, info_.classifier, print_);
+  // All parameters go to the optimizer, frozen or not, so its groups (and checkpointed state) stay the same when
+  // the encoder is unfrozen later; frozen parameters get no gradient and the optimizers skip them.
+  std::vector<nn::ParamGroup> groups(2);
+  groups[0].lr = c.lr * c.encoder_lr_scale;
+  groups[1].lr = c.lr;
+  for (auto& g : groups) g.weight_decay = c.weight_decay;
+  for (const auto& [name, p] : model_->named_parameters())
+    groups[nn::name_under_prefix(name, info_.classifier) ? 1 : 0].params.push_back(p);
+  if (contrastive_) {
+    int64_t width = 0;
+    for (const auto& [name, p] : model_->named_parameters())
+      if (name == info_.classifier + ".weight") width = p.size(1);
+    head_ = make_projection_head(width, c.projection_hidden, c.projection_dim);
+    nn::reset_parameters(*head_, gen);
+    for (const Tensor& p : head_->parameters()) groups[1].params.push_back(p);
+  }
+  if (c.optimizer == "sgd") {
+    nn::SgdOptions o;
+    o.momentum = c.momentum;
+    optimizer_ = std::make_unique<nn::Sgd>(groups, o);
+  } else if (c.optimizer == "lars") {
+    nn::LarsOptions o;
+    o.momentum = c.momentum;
+    optimizer_ = std::make_unique<nn::Lars>(groups, o);
+  } else if (c.optimizer == "adam") {
+    optimizer_ = std::make_unique<nn::Adam>(groups);
+  } else {
+    optimizer_ = std::make_unique<nn::AdamW>(groups);
+  }
+  std::string loss_text;
+  if (supervised_) {
+    objective_.emplace(c, d, e.train);
+    loss_text = objective_->describe();
+  }
+  if (contrastive_)
+    loss_text += std::string(loss_text.empty() ? "" : " + ") + (c.method == "semi" ? fmt("%g × ", c.contrastive_weight) : "") +
+                 "NT-Xent (τ " + fmt("%g", c.temperature) + ", projection " + std::to_string(c.projection_dim) + ")";
+  print_("model: " + c.model + " (" + std::to_string(model_->num_parameters()) + " parameters), loss " + loss_text +
+         ", " + c.optimizer + " lr " + fmt("%g", c.lr) + ", " + c.scheduler + " schedule");
+
+  // What each epoch iterates over: the labeled subset (supervised), every non-test image (simclr), or every
+  // training image with the labeled ones marked (semi).
+  std::vector<size_t> rows;
+  if (c.method == "supervised") {
+    rows = c.oversample ? oversample(d, e.train, c.seed) : e.train;
+  } else if (c.method == "simclr") {
+    rows = merged(data::indices_of(e.split, "train"), e.val);
+  } else {
+    rows = data::indices_of(e.split, "train");
+    labeled_.assign(d.size(), 0);
+    for (size_t i : e.train) labeled_[i] = 1;
+  }
+  data::LoaderOptions lo;
+  lo.batch_size = c.batch_size;
+  lo.shuffle = true;
+  lo.drop_last = rows.size() > static_cast<size_t>(c.batch_size);  // no tiny last batch for batch norm / NT-Xent
+  lo.seed = c.seed;
+  lo.threads = c.threads;
+  lo.pipeline = pipeline_;
+  lo.augment = data::augment_preset(c.augment, c.resolution, c.resolution);
+  lo.two_views = contrastive_;
+  lo.cache = c.cache;
+  loader_ = std::make_unique<data::Loader>(d, rows, lo);
+  if (supervised_) validation_ = std::make_unique<Inference>(d, e.val, pipeline_, d.labels, c.batch_size, c.threads, c.cache);
+
+  const int64_t steps_per_epoch = (loader_->batches_per_epoch() + c.accumulate - 1) / c.accumulate;
+  schedule_.emplace(c.scheduler, steps_per_epoch * c.epochs, steps_per_epoch * c.warmup_epochs, c.plateau_patience,
+                    c.plateau_factor);
+  if (opt.resume) {
+    state_ = load_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, companions());
+    schedule_->load_state(state_.schedule);
+    history_ = read_jsonl_file(run_.metrics());
+    history_.resize(std::min<size_t>(history_.size(), static_cast<size_t>(state_.epoch)));
+    print_("resume: from epoch " + std::to_string(state_.epoch) + " of " + std::to_string(c.epochs));
+  }
+
+  card_.label_kind = data::label_kind_name(d.labels.kind);
+  card_.classes = d.labels.names;
+  card_.preprocessing = pipeline_.to_json();
+  card_.training_data = {{"dataset", c.data},
+                         {"method", c.method},
+                         {"images", rows.size()},
+                         {"labeled_images", c.method == "simclr" ? 0 : e.train.size()},
+                         {"train_pool_images", e.train_pool},
+                         {"val_images", e.val.size()},
+                         {"test_images", e.test.size()},
+                         {"label_fraction", c.label_fraction},
+                         {"split", "split.json of the run"}};
+}
+
+Tensor TrainingRun::batch_loss(const data::Batch& batch, EpochTotals& t) {
+  const int64_t n = batch.images.size(0);
+  // Both views go through the encoder as one batch of 2N (batch-norm statistics over both, as SimCLR's global BN).
+  const Tensor x = contrastive_ ? cat({batch.images, batch.views2}, 0) : batch.images;
+  // Semi-supervised: only the labeled images' labels count, in the loss and for models that read labels
+  // (rare_disease's memory); the others' are zeroed (no positives to learn from) and masked out.
+  Tensor targets = batch.targets, masks = batch.masks;
+  int64_t labeled = n;
+  if (!labeled_.empty()) {
+    std::vector<float> keep(n);
+    labeled = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      keep[i] = labeled_[batch.indices[i]] ? 1.0f : 0.0f;
+      labeled += labeled_[batch.indices[i]];
+    }
+    const Tensor rows = Tensor::from_vector(keep, {n, 1});
+    targets = targets * rows;
+    masks = masks * rows;
+  }
+  // Pretraining shows the model no labels at all.
+  const Tensor y = !supervised_ ? Tensor() : contrastive_ ? cat({targets, targets}, 0) : targets;
+  const models::ModelOutput out = model_->run(x, y);
+  Tensor loss;
+  if (supervised_ && labeled > 0) {
+    const Tensor logits = contrastive_ ? narrow(out.logits, 0, 0, n) : out.logits;
+    loss = (*objective_)(logits, targets, masks);
+    // inception_v3's auxiliary classifier, weighted as torchvision's training recipe does.
+    if (out.aux_logits.defined())
+      loss = loss + 0.4 * (*objective_)(contrastive_ ? narrow(out.aux_logits, 0, 0, n) : out.aux_logits, targets,
+                                        masks);
+  }
+  if (out.aux_loss.defined()) loss = loss.defined() ? loss + out.aux_loss : out.aux_loss;
+  if (contrastive_) {
+    const ContrastiveResult cr = contrastive_loss((*head_)(out.features), c_.temperature);
+    const Tensor weighted = c_.method == "semi" ? cr.loss * c_.contrastive_weight : cr.loss;
+    loss = loss.defined() ? loss + weighted : weighted;
+    t.contrastive += cr.loss.item() * n;
+    t.top1 += cr.top1 * n;
+  }
+  return loss;
+}
+
+TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
+  model_->unfreeze("");
+  if (frozen) {
+    model_->freeze("");
+    model_->unfreeze(info_.classifier);
+  }
+  set_modes(*model_, frozen, info_.classifier);
+  if (head_) head_->train(true);
+  // Dropout and stochastic depth draw from the default generator: a fixed state per epoch makes a resumed run
+  // draw the same masks as an uninterrupted one.
+  default_generator().set_state(c_.seed, static_cast<uint64_t>(epoch) << 40);
+
+  const int64_t batches = loader_->batches_per_epoch();
+  Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs), batches);
+  loader_->start_epoch(epoch);
+  data::Batch batch;
+  EpochTotals t;
+  optimizer_->zero_grad();
+  while (loader_->next(batch)) {
+    Tensor loss = batch_loss(batch, t);
+    const double value = loss.item();
+    if (!std::isfinite(value))
+      throw std::runtime_error("the training loss became " + std::to_string(value) + " at epoch " +
+                               std::to_string(epoch + 1) + ", batch " + std::to_string(t.batches + 1) +
+                               ": lower --lr or use --clip-grad");
+    autograd::backward(c_.accumulate > 1 ? loss * (1.0 / c_.accumulate) : loss);
+    t.loss += value * batch.images.size(0);
+    t.images += batch.images.size(0);
+    ++t.batches;
+    if (t.batches % c_.accumulate == 0 || t.batches == batches) {
+      if (c_.clip_grad > 0) {
+        std::vector<Tensor> all;
+        for (const auto& g : optimizer_->groups()) all.insert(all.end(), g.params.begin(), g.params.end());
+        nn::clip_grad_norm(all, c_.clip_grad);
+      }
+      optimizer_->set_lr_factor(schedule_->factor(state_.step));
+      optimizer_->step();
+      optimizer_->zero_grad();
+      ++state_.step;
+    }
+    bar.update(t.batches, "loss " + fmt("%.4f", t.loss / t.images) + " · " + fmt("%.1f", t.images / bar.elapsed()) + " img/s");
+  }
+  bar.finish("loss " + fmt("%.4f", t.loss / std::max<int64_t>(t.images, 1)) + " · " +
+             fmt("%.1f", t.images / bar.elapsed()) + " img/s");
+  return t;
+}
+
+TrainSummary TrainingRun::run() {
+  const auto started = std::chrono::steady_clock::now();
+  const bool higher_is_better = c_.select == "auroc";
+  TrainSummary summary;
+  summary.select = !supervised_ ? "last epoch" : higher_is_better ? "val macro AUROC" : "val loss";
+  summary.stop_reason = "finished";
+  while (state_.epoch < c_.epochs) {
+    const int64_t epoch = state_.epoch;
+    const bool frozen = c_.freeze_encoder && (c_.unfreeze_after < 0 || epoch < c_.unfreeze_after);
+    const auto t0 = std::chrono::steady_clock::now();
+    const EpochTotals t = train_epoch(epoch, frozen);
+    const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double images = std::max<double>(static_cast<double>(t.images), 1.0);
+
+    nlohmann::json line = {{"epoch", epoch + 1}, {"train_loss", t.loss / images}, {"lr", optimizer_->groups().back().lr},
+                           {"train_images_per_s", t.images / train_seconds}};
+    std::string text = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs) + " · train loss " +
+                       fmt("%.4f", t.loss / images);
+    if (contrastive_) {
+      line["contrastive_loss"] = t.contrastive / images;
+      line["contrastive_top1"] = t.top1 / images;
+      text += " · NT-Xent " + fmt("%.4f", t.contrastive / images) + " · pair top-1 " + fmt("%.3f", t.top1 / images);
+    }
+    bool improved = true;  // simclr: the latest encoder is the result
+    if (supervised_) {
+      const InferenceResult val = validation_->run(*model_, e_->split, "  validation");
+      const double val_loss = (*objective_)(val.logits_tensor(), val.targets_tensor(), val.masks_tensor()).item();
+      const Selection sel = validation_score(val.predictions);
+      const double score = higher_is_better ? sel.macro_auroc : val_loss;
+      improved = state_.best_epoch < 0 || (higher_is_better ? score > state_.best_score : score < state_.best_score);
+      if (improved) state_.best_score = score;
+      line["val_loss"] = val_loss;
+      line["val_macro_auroc"] = sel.macro_auroc;
+      line["val_auroc_classes"] = sel.classes_used;
+      line["encoder_frozen"] = frozen;
+      text += " · val loss " + fmt("%.4f", val_loss) + " · val AUROC " +
+              (sel.classes_used > 0 ? fmt("%.4f", sel.macro_auroc) : std::string("n/a")) + (improved ? " (best)" : "");
+    }
+    schedule_->end_epoch(improved);
+    state_.epoch = epoch + 1;
+    if (improved) {
+      state_.best_epoch = state_.epoch;
+      state_.epochs_since_best = 0;
+    } else {
+      ++state_.epochs_since_best;
+    }
+    state_.schedule = schedule_->state();
+    state_.rng_seed = default_generator().seed();
+    state_.rng_offset = default_generator().offset();
+    line["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    history_.push_back(line);
+    write_jsonl_file(run_.metrics(), history_);
+    if (improved) save_checkpoint(run_.checkpoint_best(), *model_, *optimizer_, state_, card_, companions());
+    save_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, state_, card_, companions());
+    print_(text + " · lr " + fmt("%.3g", line["lr"].get<double>()) + " · " + fmt("%.1f", t.images / train_seconds) + " img/s");
+    ++summary.epochs_run;
+    if (supervised_ && c_.patience > 0 && state_.epochs_since_best >= c_.patience) {
+      summary.stop_reason = "early stopping: no better " + summary.select + " for " + std::to_string(c_.patience) + " epochs";
+      break;
+    }
+    if (opt_.stop_after_epochs > 0 && summary.epochs_run >= opt_.stop_after_epochs && state_.epoch < c_.epochs) {
+      summary.stop_reason = "stopped after " + std::to_string(summary.epochs_run) + " epochs as asked (resume to continue)";
+      break;
+    }
+  }
+  summary.epochs_total = state_.epoch;
+  summary.best_epoch = state_.best_epoch;
+  summary.best_score = state_.best_score;
+  if (summary.stop_reason == "finished" || summary.stop_reason.rfind("early", 0) == 0) finish();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+void TrainingRun::finish() {
+  if (!supervised_) {
+    // The pretrained encoder, for `thorax train --init`: the model's tensors under their torchvision names plus
+    // the projection head's under "projection." (ignored by --init, kept for continued pretraining).
+    nn::NamedTensors head;
+    for (auto& [name, t] : head_->state_dict()) head.emplace_back(std::string(kProjection) + "." + name, t);
+    models::save_model(run_.path("encoder.safetensors"), *model_, card_, head);
+    print_("wrote " + run_.path("encoder.safetensors") + " (use it with thorax train --init)");
+    return;
+  }
+  // The best epoch's predictions on val and test, for `thorax eval`, `compare` and the report.
+  models::LoadedModel best = load_run_model(run_);
+  Inference final_pass(e_->dataset, merged(e_->val, e_->test), pipeline_, e_->dataset.labels, c_.batch_size,
+                       c_.threads, false);
+  write_predictions_csv(run_.predictions(), final_pass.run(*best.model, e_->split, "predictions (best epoch)").predictions);
+}
+
+}  // namespace
+
+TrainSummary train_run(TrainConfig config, const std::string& out_dir, const TrainRunOptions& options) {
+  return TrainingRun(std::move(config), out_dir, options).run();
+}
+
+}  // namespace thorax::train
