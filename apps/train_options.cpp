@@ -11,7 +11,7 @@ void add_data_options(CLI::App* cmd, train::TrainConfig& c) {
   const char* g = "Data";
   cmd->add_option("--data", c.data, "Dataset spec: KIND:PATH?key=value&... (nih, chexpert, folder, npz, covid, embedded)")->group(g);
   cmd->add_option("--max-images", c.max_images, "Use at most this many images (a patient-wise stratified subset); 0 = all")->group(g);
-  cmd->add_option("--split", c.split, "auto | patient | official: the source's own test list, or a patient-wise random split")->group(g);
+  cmd->add_option("--split", c.split, "auto | patient | official: the source's own test list (auto: when it holds ≥ 5% of the images), or a patient-wise random split")->group(g);
   cmd->add_option("--split-file", c.split_file, "Reuse this split.json (e.g. the pretraining run's) instead of making a split")->group(g);
   cmd->add_option("--val-fraction", c.val_fraction, "Fraction of patients for validation")->group(g);
   cmd->add_option("--test-fraction", c.test_fraction, "Fraction of patients held out for testing (never trained or pretrained on)")->group(g);

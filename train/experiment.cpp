@@ -48,9 +48,17 @@ std::vector<std::string> make_split(const TrainConfig& c, const data::Dataset& d
 
   const bool has_official =
       std::all_of(d.samples.begin(), d.samples.end(), [](const data::Sample& s) { return !s.official_split.empty(); });
+  // A partial copy of a data set may hold few or no images of the official test list (the shared NIH sample
+  // holds one): "auto" then splits by patient — the official lists only when at least 5% of the images in use
+  // are on the test list (NIH's own share is 23%) — and "official" refuses a split without test images.
+  const size_t official_test = static_cast<size_t>(std::count_if(
+      used.begin(), used.end(), [&](size_t i) { return d.samples[i].official_split == "test"; }));
   if (c.split == "official" && !has_official)
     throw std::runtime_error(d.spec + " has no official split for every image; use --split patient");
-  std::vector<std::string> split = (c.split == "official" || (c.split == "auto" && has_official))
+  if (c.split == "official" && official_test == 0)
+    throw std::runtime_error(d.spec + ": none of the images in use is on the official test list; use --split patient");
+  const bool use_official = has_official && (c.split == "official" || official_test * 20 >= used.size());
+  std::vector<std::string> split = use_official
                                        ? data::official_split(d, c.val_fraction, c.seed)
                                        : data::patient_split(d,
                                                              {1.0 - c.val_fraction - c.test_fraction, c.val_fraction,

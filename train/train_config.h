@@ -16,7 +16,7 @@ struct TrainConfig {
   // data
   std::string data;                    // dataset spec (data/spec.h)
   int64_t max_images = 0;              // cap on the images used (a patient-wise stratified subset); 0 = all
-  std::string split = "auto";          // auto (the source's own split when it has one, else by patient) | patient | official
+  std::string split = "auto";          // auto (the source's own lists when ≥ 5% of the images are on its test list, else by patient) | patient | official
   double val_fraction = 0.1, test_fraction = 0.1;
   std::string split_file;              // reuse this split.json (e.g. the pretraining run's) instead of making one
   double label_fraction = 1.0;         // of the training images (patient-wise, stratified)
