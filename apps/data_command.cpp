@@ -213,7 +213,7 @@ void add_preview(CLI::App* data) {
     const int w = lo.pipeline.output_width() ? lo.pipeline.output_width() : o->size;
     lo.augment = data::augment_preset(o->augment, h, w);
     lo.seed = o->seed;
-    const bool pairs = o->augment == "simclr";
+    const bool pairs = o->augment.rfind("simclr", 0) == 0;  // "simclr" or "simclr?options"
     std::vector<size_t> order(d.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     data::Rng rng(o->seed, data::stream_id(31, 0));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "data/transforms.h"
@@ -29,7 +30,9 @@ nlohmann::json AugmentConfig::to_json() const {
           {"elastic", {elastic_p, elastic_alpha, elastic_sigma}}};
 }
 
-AugmentConfig augment_preset(const std::string& name, int out_h, int out_w) {
+namespace {
+
+AugmentConfig named_preset(const std::string& name, int out_h, int out_w) {
   AugmentConfig c;
   c.out_h = out_h;
   c.out_w = out_w;
@@ -51,6 +54,66 @@ AugmentConfig augment_preset(const std::string& name, int out_h, int out_w) {
     return c;
   }
   throw std::invalid_argument("augmentation: unknown preset '" + name + "' (none, train, simclr)");
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+double option_value(const std::string& spec, const std::string& key, const std::string& text, double lo, double hi) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(v >= lo && v <= hi))
+    throw std::invalid_argument("augmentation '" + spec + "': " + key + "=" + text + " is not a number in [" +
+                                number(lo) + ", " + number(hi) + "]");
+  return v;
+}
+
+}  // namespace
+
+AugmentConfig augment_preset(const std::string& spec, int out_h, int out_w) {
+  const size_t q = spec.find('?');
+  AugmentConfig c = named_preset(spec.substr(0, q), out_h, out_w);
+  if (q == std::string::npos) return c;
+  std::string rest = spec.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string item = rest.substr(0, amp);
+    rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("augmentation '" + spec + "': '" + item + "' is not key=value");
+    const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
+    if (key == "crop") {  // the smallest crop area fraction; 1 turns the random crop off
+      c.crop_scale_lo = option_value(spec, key, text, 0.01, 1.0);
+      c.random_resized_crop = c.crop_scale_lo < 1.0;
+    } else if (key == "flip") {
+      c.flip_p = option_value(spec, key, text, 0.0, 1.0);
+    } else if (key == "rotate") {
+      c.rotate_deg = option_value(spec, key, text, 0.0, 180.0);
+    } else if (key == "jitter") {  // brightness and contrast factors in [1 − v, 1 + v]
+      c.brightness = c.contrast = option_value(spec, key, text, 0.0, 1.0);
+      if (c.jitter_p == 0 && c.brightness > 0) c.jitter_p = 0.8;
+    } else if (key == "jitter_p") {
+      c.jitter_p = option_value(spec, key, text, 0.0, 1.0);
+    } else if (key == "blur") {
+      c.blur_p = option_value(spec, key, text, 0.0, 1.0);
+    } else if (key == "translate") {
+      c.translate = option_value(spec, key, text, 0.0, 0.5);
+    } else if (key == "scale") {
+      c.scale_jitter = option_value(spec, key, text, 0.0, 0.5);
+    } else {
+      throw std::invalid_argument("augmentation '" + spec + "': unknown option '" + key +
+                                  "' (crop, flip, rotate, jitter, jitter_p, blur, translate, scale)");
+    }
+  }
+  return c;
 }
 
 namespace {

@@ -34,8 +34,10 @@ struct AugmentConfig {
 
 // Named settings: "none"; "train" (crop scale 0.7–1, rotation ±15°, brightness/contrast ±0.2 with p 0.8);
 // "simclr" (crop scale 0.08–1, flip 0.5, brightness/contrast ±0.8 with p 0.8, blur p 0.5 σ 0.1–2; SimCLR's
-// recipe without the color terms a grayscale image has no use for).
-AugmentConfig augment_preset(const std::string& name, int out_h, int out_w);
+// recipe without the color terms a grayscale image has no use for). A preset may be changed by options,
+// "PRESET?key=value&...": crop (smallest crop area fraction; 1 = no crop), flip, rotate (degrees), jitter
+// (brightness/contrast ± v), jitter_p, blur (probability), translate, scale; e.g. "simclr?crop=0.3&jitter=0.4".
+AugmentConfig augment_preset(const std::string& spec, int out_h, int out_w);
 
 Image augment(const Image& in, const AugmentConfig& config, Rng& rng);
 

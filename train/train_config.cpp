@@ -3,10 +3,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "data/augment.h"
+
 namespace thorax::train {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-    TrainConfig, method, data, max_images, split, val_fraction, test_fraction, split_file, label_fraction, resolution, channels, clahe,
+    TrainConfig, method, data, max_images, split, val_fraction, test_fraction, split_file, label_fraction, shuffle_labels, resolution, channels, clahe,
     normalize, augment, cache, model, init, freeze_encoder, unfreeze_after, loss, focal_gamma, focal_alpha,
     class_weights, oversample, label_smoothing, temperature, projection_dim, projection_hidden, contrastive_weight,
     optimizer, lr, weight_decay, momentum, encoder_lr_scale, scheduler,
@@ -55,7 +57,7 @@ void TrainConfig::check() const {
   require(resolution >= 16 && resolution <= 2048, "--res must be between 16 and 2048 pixels");
   require(channels == 1 || channels == 3, "--channels must be 1 or 3");
   require_one_of("--normalize", normalize, {"unit", "imagenet", "xrv"});
-  require_one_of("--augment", augment, {"none", "train", "simclr"});
+  data::augment_preset(augment, 8, 8);  // throws, with the reason, on an unknown preset or option
   require(unfreeze_after < 0 || freeze_encoder, "--unfreeze-after needs --freeze-encoder");
   require_one_of("--loss", loss, {"auto", "bce", "weighted_bce", "focal", "ce"});
   require(focal_gamma >= 0, "--focal-gamma must be ≥ 0");

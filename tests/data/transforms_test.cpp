@@ -156,6 +156,27 @@ TEST_CASE("pipeline: JSON in and out, order rules, errors naming the step and ke
   CHECK_THROWS_WITH(Pipeline::parse("[{"), doctest::Contains("pipeline: not valid JSON"));
 }
 
+TEST_CASE("augment presets take options: PRESET?key=value") {
+  const AugmentConfig c = augment_preset("simclr?crop=0.3&jitter=0.4&rotate=10&blur=0&flip=0", 32, 32);
+  CHECK(c.random_resized_crop);
+  CHECK(c.crop_scale_lo == 0.3);
+  CHECK(c.brightness == 0.4);
+  CHECK(c.contrast == 0.4);
+  CHECK(c.jitter_p == 0.8);  // the preset's
+  CHECK(c.rotate_deg == 10.0);
+  CHECK(c.blur_p == 0.0);
+  CHECK(c.flip_p == 0.0);
+  CHECK_FALSE(augment_preset("train?crop=1", 8, 8).random_resized_crop);
+  const AugmentConfig n = augment_preset("none?jitter=0.3", 8, 8);  // jitter on a preset without it: p 0.8
+  CHECK(n.jitter_p == 0.8);
+  CHECK(n.active());
+  CHECK_THROWS_WITH(augment_preset("simclr?crop=0", 8, 8), doctest::Contains("crop=0 is not a number in [0.01, 1]"));
+  CHECK_THROWS_WITH(augment_preset("simclr?crop=abc", 8, 8), doctest::Contains("crop=abc is not a number"));
+  CHECK_THROWS_WITH(augment_preset("simclr?hue=0.1", 8, 8), doctest::Contains("unknown option 'hue'"));
+  CHECK_THROWS_WITH(augment_preset("simclr?crop", 8, 8), doctest::Contains("'crop' is not key=value"));
+  CHECK_THROWS_WITH(augment_preset("strong?crop=0.5", 8, 8), doctest::Contains("unknown preset 'strong'"));
+}
+
 TEST_CASE("augment: deterministic per stream, sizes as asked, SimCLR views differ") {
   Image img(1, 64, 80);
   for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<float>((i * 7919) % 1000) / 1000.0f;
