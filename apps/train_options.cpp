@@ -19,7 +19,8 @@ void add_data_options(CLI::App* cmd, train::TrainConfig& c) {
   cmd->add_option("--channels", c.channels, "Model input channels: 1, or 3 for ImageNet-shaped weights")->group(g);
   cmd->add_flag("--clahe", c.clahe, "Apply CLAHE (clip 2, 8x8 tiles) after resizing")->group(g);
   cmd->add_option("--normalize", c.normalize, "unit ([0,1]) | imagenet | xrv")->group(g);
-  cmd->add_option("--augment", c.augment, "none | train (crop, rotation, brightness/contrast) | simclr (SimCLR's strong views)")->group(g);
+  cmd->add_option("--augment", c.augment, "none | train (crop, rotation, brightness/contrast) | simclr (SimCLR's strong views), each changeable by "
+                  "options: PRESET?crop=0.3&flip=0.5&rotate=10&jitter=0.4&jitter_p=0.8&blur=0.5&translate=0.1&scale=0.1")->group(g);
   cmd->add_flag("!--no-cache", c.cache, "Decode images every epoch instead of keeping them in memory")->group(g);
   cmd->add_option("--model", c.model, "Architecture (thorax model list)")->group("Model");
   cmd->add_option("--seed", c.seed, "Seed of the split, initialization, shuffling and augmentation");
@@ -51,6 +52,7 @@ void add_contrastive_options(CLI::App* cmd, train::TrainConfig& c) {
 
 void add_supervised_options(CLI::App* cmd, train::TrainConfig& c, bool* semi, bool* epochs_given) {
   cmd->add_option("--label-fraction", c.label_fraction, "Train on this fraction of the training images' labels (patient-wise, stratified)")->group("Data");
+  cmd->add_flag("--shuffle-labels", c.shuffle_labels, "Control run: permute the labels among the training and validation images (test labels stay true: the model should score at chance)")->group("Data");
   const char* model = "Model";
   cmd->add_option("--init", c.init, "Initialize the encoder from a weights file (thorax pretrain's encoder.safetensors, or imported weights)")->group(model);
   cmd->add_flag("--freeze-encoder", c.freeze_encoder, "Train only the classifier (linear probe)")->group(model);

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "data/random.h"
 #include "data/split.h"
 
 namespace thorax::train {
@@ -96,6 +97,20 @@ Experiment prepare_experiment(const TrainConfig& c, const RunDir& run, const Pro
   if (pool.empty()) throw std::runtime_error(c.data + ": the split leaves no training images");
   if (e.val.empty()) throw std::runtime_error(c.data + ": the split leaves no validation images (raise --val-fraction)");
   e.train_pool = pool.size();
+  if (c.shuffle_labels) {
+    // The control of issue 8: image i learns the label of image order[i]; eval reads the data set afresh, so the
+    // test split keeps its true labels and measures what such a model knows (chance, if nothing leaks).
+    std::vector<size_t> seen = pool;
+    seen.insert(seen.end(), e.val.begin(), e.val.end());
+    std::vector<size_t> order = seen;
+    data::Rng rng(c.seed, data::stream_id(31, 0));
+    rng.shuffle(order);
+    std::vector<data::Sample> before = e.dataset.samples;
+    for (size_t k = 0; k < seen.size(); ++k) {
+      e.dataset.samples[seen[k]].target = before[order[k]].target;
+      e.dataset.samples[seen[k]].mask = before[order[k]].mask;
+    }
+  }
   e.train = c.label_fraction < 1.0 ? data::stratified_subset(d, pool, c.label_fraction, c.seed) : pool;
   return e;
 }

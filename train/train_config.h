@@ -20,6 +20,7 @@ struct TrainConfig {
   double val_fraction = 0.1, test_fraction = 0.1;
   std::string split_file;              // reuse this split.json (e.g. the pretraining run's) instead of making one
   double label_fraction = 1.0;         // of the training images (patient-wise, stratified)
+  bool shuffle_labels = false;         // control run: labels permuted among the train and val images (seeded)
   // input
   int resolution = 224;
   int channels = 1;                    // model input channels: 1 (grayscale) or 3 (ImageNet-shaped weights)

@@ -156,7 +156,8 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
          ", " + std::to_string(d.labels.size()) + " classes); train " + std::to_string(e.train.size()) +
          (e.train.size() < e.train_pool ? " labeled of " + std::to_string(e.train_pool) : "") + ", val " +
          std::to_string(e.val.size()) + ", test " + std::to_string(e.test.size()) +
-         (c.method == "simclr" ? " (pretraining on train + val images, labels unused)" : ""));
+         (c.method == "simclr" ? " (pretraining on train + val images, labels unused)" : "") +
+         (c.shuffle_labels && c.method != "simclr" ? " — labels shuffled among train and val (control run)" : ""));
   if (!opt.resume)
     write_json_file(run_.config(), {{"command", c.method == "simclr" ? "pretrain" : "train"},
                                     {"config", c.to_json()},

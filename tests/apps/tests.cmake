@@ -53,3 +53,9 @@ set_tests_properties(demo_toy_phantoms PROPERTIES PASS_REGULAR_EXPRESSION
 add_test(NAME demo_toy_kermany COMMAND sh -c "test -d '${THORAX_DATA_DIR}/kermany/train' || { echo 'skipping: no shared data'; exit 77; }; DATA='folder:${THORAX_DATA_DIR}/kermany/train' PRESET=toy THREADS=2 bash '${CMAKE_SOURCE_DIR}/tools/demo.sh' '${CMAKE_BINARY_DIR}' '${_runs}/demo-kermany'")
 set_tests_properties(demo_toy_kermany PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
   "multi-class, 2 classes.*== 5/6 Grad-CAM ==.*layer layer4; 12 images explained.*== summary \\(toy preset, data folder:.*scratch-100: macro AUROC [0-9.]+ \\[")
+# Issue 6's SimCLR check on a small real set (tests/apps/simclr_probe.sh): NT-Xent falls, and the linear probe on the
+# pretrained encoder beats one on a random encoder by a paired bootstrap CI that excludes zero.
+add_test(NAME simclr_probe_kermany COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/apps/simclr_probe.sh $<TARGET_FILE:thorax>
+  ${THORAX_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/simclr_probe)
+set_tests_properties(simclr_probe_kermany PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
+  "NT-Xent: epoch 1 [0-9.]+, epoch [0-9]+ [0-9.]+.*SimCLR probe beats random-init probe")

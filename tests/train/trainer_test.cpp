@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "nn/weights_file.h"
 #include "train/lr_schedule.h"
+#include "train/experiment.h"
 #include "train/objective.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
@@ -125,4 +127,27 @@ TEST_CASE("bad configurations name the option") {
   c.epochs = 7;
   const TrainConfig back = TrainConfig::from_json(c.to_json());
   CHECK(back.to_json() == c.to_json());
+}
+
+TEST_CASE("--shuffle-labels permutes the labels among train and val images; test labels stay true") {
+  TrainConfig c = toy_config(scratch_dir("cache"));
+  const Experiment plain = prepare_experiment(c, RunDir(scratch_dir("plain")));
+  c.shuffle_labels = true;
+  const Experiment shuffled = prepare_experiment(c, RunDir(scratch_dir("shuffled")));
+  REQUIRE(plain.split == shuffled.split);
+  std::multiset<std::vector<float>> before, after;
+  size_t moved = 0;
+  for (size_t i = 0; i < plain.dataset.size(); ++i) {
+    const auto& a = plain.dataset.samples[i].target;
+    const auto& b = shuffled.dataset.samples[i].target;
+    if (plain.split[i] == "train" || plain.split[i] == "val") {
+      before.insert(a);
+      after.insert(b);
+      moved += a != b;
+    } else {
+      CHECK(a == b);  // test (and unused) images keep their labels
+    }
+  }
+  CHECK(before == after);  // a permutation: the same labels, other images
+  CHECK(moved > 0);
 }
