@@ -79,9 +79,10 @@ took eval
 stage "5/6 Grad-CAM"
 if [ -n "$PHANTOMS" ]; then
   SET=$(ls -d "$OUT"/data/*/ | head -1)
+  # layer2 (stride 8: an 8×8 grid at 64 px): the last stage's 2×2 grid cannot point at lesions of 1–4% of the image.
   for run in scratch-100 control; do
     echo "-- $run"
-    "$THORAX" explain --run "$OUT/$run" --split test --limit 48 --boxes "${SET}BBox_List_2017.csv" --masks "${SET}masks" --threads "$THREADS"
+    "$THORAX" explain --run "$OUT/$run" --split test --limit 200 --layer layer2 --boxes "${SET}BBox_List_2017.csv" --masks "${SET}masks" --threads "$THREADS"
   done
 else
   "$THORAX" explain --run "$OUT/scratch-100" --split test --limit 12 --threads "$THREADS"

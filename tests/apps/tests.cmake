@@ -59,3 +59,9 @@ add_test(NAME simclr_probe_kermany COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/apps/s
   ${THORAX_DATA_DIR} ${CMAKE_CURRENT_BINARY_DIR}/simclr_probe)
 set_tests_properties(simclr_probe_kermany PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
   "NT-Xent: epoch 1 [0-9.]+, epoch [0-9]+ [0-9.]+.*SimCLR probe beats random-init probe")
+# Grad-CAM against the phantoms' lesion masks (tests/apps/gradcam_phantoms.sh): a resnet18 trained on Mass phantoms
+# points Grad-CAM (layer2) into the masses at least twice as often as chance.
+add_test(NAME gradcam_phantoms COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/apps/gradcam_phantoms.sh $<TARGET_FILE:thorax>
+  ${CMAKE_CURRENT_BINARY_DIR}/gradcam_phantoms)
+set_tests_properties(gradcam_phantoms PROPERTIES PASS_REGULAR_EXPRESSION
+  "Mass: [0-9]+ lesions, Grad-CAM pointing [0-9.]+, chance [0-9.]+ .*Grad-CAM points at the phantom masses")
