@@ -8,6 +8,7 @@
 
 #include "train/compare.h"
 #include "train/run_dir.h"
+#include "train/run_eval.h"
 
 namespace thorax::apps {
 
@@ -18,7 +19,7 @@ void add_compare_command(CLI::App& app) {
       "confidence interval of the difference B - A (resampling patients when images share them)");
   struct Opts {
     std::vector<std::string> runs;
-    std::string split = "test", kind, json;
+    std::string split = "test", kind, json, data;
     int resamples = 1000, threads = 2;
     uint64_t seed = 0;
   };
@@ -26,8 +27,13 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--runs", o->runs, "Two run directories A B, each with predictions.csv (and config.json)")
       ->required()
       ->expected(2);
-  cmd->add_option("--split", o->split, "Which rows of predictions.csv to compare (\"\" for all)")
+  cmd->add_option("--split", o->split,
+                  "Which rows of predictions.csv to compare (\"\" for all); with --data: a split of the runs' "
+                  "split.json, or all (the default with --data)")
       ->capture_default_str();
+  cmd->add_option("--data", o->data,
+                  "Predict both runs afresh on this dataset (e.g. another hospital's images, mapped onto the "
+                  "models' classes by name) instead of reading their predictions.csv");
   cmd->add_option("--resamples", o->resamples, "Bootstrap resamples")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
@@ -38,11 +44,20 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads for the bootstrap (results do not depend on it)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->callback([o] {
+  cmd->callback([o, cmd] {
     std::optional<data::LabelKind> kind;
     if (!o->kind.empty()) kind = o->kind == "multi-class" ? data::LabelKind::multi_class : data::LabelKind::multi_label;
-    const train::Predictions a = train::read_run_predictions(o->runs[0], kind, o->split);
-    const train::Predictions b = train::read_run_predictions(o->runs[1], kind, o->split);
+    auto predictions = [&](const std::string& run) {
+      if (o->data.empty()) return train::read_run_predictions(run, kind, o->split);
+      train::RunPredictionRequest request;
+      request.data = o->data;
+      request.split = o->split;
+      request.threads = o->threads;
+      return train::predict_run(train::RunDir(run, false), request).target;
+    };
+    if (!o->data.empty() && cmd->count("--split") == 0) o->split = "all";
+    const train::Predictions a = predictions(o->runs[0]);
+    const train::Predictions b = predictions(o->runs[1]);
     train::BootstrapOptions boot;
     boot.resamples = o->resamples;
     boot.seed = o->seed;

@@ -65,3 +65,8 @@ add_test(NAME gradcam_phantoms COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/apps/gradc
   ${CMAKE_CURRENT_BINARY_DIR}/gradcam_phantoms)
 set_tests_properties(gradcam_phantoms PROPERTIES PASS_REGULAR_EXPRESSION
   "Mass: [0-9]+ lesions, Grad-CAM pointing [0-9.]+, chance [0-9.]+ .*Grad-CAM points at the phantom masses")
+# `thorax compare --data`: both runs predicted afresh on the (here: same) data give the comparison that their saved
+# test predictions give.
+add_test(NAME cli_compare_data COMMAND sh -c "cd '${_runs}' && '$<TARGET_FILE:thorax>' compare --runs ft res --resamples 200 | grep '^macro' > saved.txt && '$<TARGET_FILE:thorax>' compare --runs ft res --data '${_toy}' --split test --resamples 200 | grep '^macro' > fresh.txt && cat saved.txt && cmp saved.txt fresh.txt && echo same-comparison")
+set_tests_properties(cli_compare_data PROPERTIES FIXTURES_REQUIRED "cli_ft;cli_pre" DEPENDS cli_train_resume PASS_REGULAR_EXPRESSION
+  "macro \\([0-9] classes\\) +[0-9.]+ +[0-9.]+ +[-+][0-9.]+ +\\[[-+][0-9.]+, [-+][0-9.]+\\].*same-comparison")
