@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "data/spec.h"
 #include "data/transforms.h"
 
 namespace thorax::data {
@@ -82,11 +83,7 @@ AugmentConfig augment_preset(const std::string& spec, int out_h, int out_w) {
   const size_t q = spec.find('?');
   AugmentConfig c = named_preset(spec.substr(0, q), out_h, out_w);
   if (q == std::string::npos) return c;
-  std::string rest = spec.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string item = rest.substr(0, amp);
-    rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+  for (const std::string& item : split_list(spec.substr(q + 1), '&')) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos) throw std::invalid_argument("augmentation '" + spec + "': '" + item + "' is not key=value");
     const std::string key = item.substr(0, eq), text = item.substr(eq + 1);

@@ -3,7 +3,7 @@
 #   1. SimCLR pretraining on the training and validation images, labels unused (test patients never seen);
 #   2. fine-tuning from that encoder on 10% of the labels (same patient-disjoint split, split.json);
 #   3. the same model from scratch on the same 10%, and from scratch on 100% of the labels (on phantoms also a
-#      control: 100% of the labels shuffled among the training images, which should stay at chance);
+#      control: 100% of the labels shuffled among the training and validation images, which should stay at chance);
 #   4. evaluation of all three on the held-out test split with bootstrap 95% CIs, and the paired-bootstrap
 #      comparison of SimCLR+10% against scratch+10%;
 #   5. Grad-CAM overlays of test images (on phantoms: the pointing game and IoU against the lesion masks);
@@ -24,7 +24,7 @@ THREADS=${THREADS:-$(nproc)}
 case "$PRESET" in
   toy)     MODEL='chest_attention_net?width=16'; RES=32;  MAX=120;  PRE_EPOCHS=2;  FT_EPOCHS=2;   FULL_EPOCHS=2;  BATCH=16; N=120 ;;
   default) MODEL='chest_attention_net?width=16'; RES=64;  MAX=3000; PRE_EPOCHS=30; FT_EPOCHS=60;  FULL_EPOCHS=20; BATCH=64; N=3000 ;;
-  full)    MODEL='chest_attention_net?width=32'; RES=128; MAX=6000; PRE_EPOCHS=60; FT_EPOCHS=100; FULL_EPOCHS=30; BATCH=64; N=6000 ;;
+  full)    MODEL='chest_attention_net?width=16'; RES=128; MAX=6000; PRE_EPOCHS=40; FT_EPOCHS=60;  FULL_EPOCHS=25; BATCH=64; N=6000 ;;
   *) echo "demo: PRESET must be toy, default or full (got '$PRESET')" >&2; exit 1 ;;
 esac
 PHANTOMS=""
@@ -60,7 +60,7 @@ fresh scratch-100
 "$THORAX" train "${COMMON[@]}" --epochs $FULL_EPOCHS --split-file "$OUT/simclr/split.json" --out "$OUT/scratch-100"
 RUNS=(simclr-10 scratch-10 scratch-100)
 if [ -n "$PHANTOMS" ]; then
-  # The control: the same 100% run with its labels permuted among the training images. It should score at chance
+  # The control: the same 100% run with its labels permuted among the train and val images. It should score at chance
   # on the (truly labeled) test split, and its Grad-CAM should point at lesions no better than chance.
   fresh control
   "$THORAX" train "${COMMON[@]}" --epochs $FULL_EPOCHS --shuffle-labels --split-file "$OUT/simclr/split.json" --out "$OUT/control"

@@ -7,6 +7,8 @@ build=${1:-build}
 jobs=${2:-2}
 data_dir=$(sed -n 's/^THORAX_DATA_DIR:PATH=//p' "$build/CMakeCache.txt")
 log=$(mktemp)
+# Tests run two at a time on two cores: OpenMP threads that spin while waiting slow the other test several-fold.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 (cd "$build" && ctest --output-on-failure -j "$jobs" -LE cuda-device) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 (cd "$build" && ctest --output-on-failure -L cuda-device) > /dev/null 2>&1 || true

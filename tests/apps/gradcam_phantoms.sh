@@ -5,6 +5,8 @@
 # grid is 2×2: too coarse for lesions of about 1% of the image — which is why the check names its layer.
 # Usage: gradcam_phantoms.sh THORAX OUT
 set -eu
+# Two tests share the two cores under ctest -j2: spinning OpenMP threads would slow both several-fold.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 thorax=$1 out=$2
 rm -rf "$out"
 off="prevalence.Atelectasis=0&prevalence.Cardiomegaly=0&prevalence.Consolidation=0&prevalence.Effusion=0&prevalence.Nodule=0&prevalence.Pneumonia=0&prevalence.Pneumothorax=0"

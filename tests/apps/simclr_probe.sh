@@ -4,6 +4,8 @@
 # bootstrap CI of the test AUROC difference that excludes zero.
 # Usage: simclr_probe.sh THORAX DATA_DIR OUT
 set -eu
+# Two tests share the two cores under ctest -j2: spinning OpenMP threads would slow both several-fold.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 thorax=$1 data=$2 out=$3
 if [ ! -d "$data/kermany/train" ]; then echo "skipping: no shared data ($data/kermany/train)"; exit 77; fi
 rm -rf "$out"
