@@ -70,3 +70,7 @@ set_tests_properties(gradcam_phantoms PROPERTIES PASS_REGULAR_EXPRESSION
 add_test(NAME cli_compare_data COMMAND sh -c "cd '${_runs}' && '$<TARGET_FILE:thorax>' compare --runs ft res --resamples 200 | grep '^macro' > saved.txt && '$<TARGET_FILE:thorax>' compare --runs ft res --data '${_toy}' --split test --resamples 200 | grep '^macro' > fresh.txt && cat saved.txt && cmp saved.txt fresh.txt && echo same-comparison")
 set_tests_properties(cli_compare_data PROPERTIES FIXTURES_REQUIRED "cli_ft;cli_pre" DEPENDS cli_train_resume PASS_REGULAR_EXPRESSION
   "macro \\([0-9] classes\\) +[0-9.]+ +[0-9.]+ +[-+][0-9.]+ +\\[[-+][0-9.]+, [-+][0-9.]+\\].*same-comparison")
+# `thorax cv` on a slice of real Kermany radiographs: 3 patient-grouped folds of 180 images.
+add_test(NAME cli_cv_kermany COMMAND sh -c "test -d '${THORAX_DATA_DIR}/kermany/train' || { echo 'skipping: no shared data'; exit 77; }; rm -rf '${_runs}/cv-kermany' && '$<TARGET_FILE:thorax>' cv --folds 3 --data 'folder:${THORAX_DATA_DIR}/kermany/train' --max-images 180 --model 'chest_attention_net?width=8' --res 32 --batch 16 --threads 2 --epochs 1 --resamples 20 --out '${_runs}/cv-kermany'")
+set_tests_properties(cli_cv_kermany PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
+  "\\| 1 \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ .*\\| 3 \\| [0-9]+ .*mean ± sd: macro AUROC [0-9.]+ ± [0-9.]+ \\(3 folds\\)")

@@ -93,7 +93,7 @@ foreach(entry IN LISTS _seed_trainings)
   list(GET _parts 1 _spec)
   list(GET _parts 2 _extra)
   add_test(NAME cli_seed_nih_${_name} COMMAND sh -c "test -d '${THORAX_DATA_DIR}/nih' || { echo 'skipping: no shared data'; exit 77; }; rm -rf '${_seed_runs}/nih-${_name}' && '$<TARGET_FILE:thorax>' train --data '${_seed_nih}' --max-images 64 ${_seed_args} --epochs 1 --model '${_spec}' ${_extra} --out '${_seed_runs}/nih-${_name}' && '$<TARGET_FILE:thorax>' eval --run '${_seed_runs}/nih-${_name}' --resamples 20")
-  set_tests_properties(cli_seed_nih_${_name} PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
+  set_tests_properties(cli_seed_nih_${_name} PROPERTIES SKIP_RETURN_CODE 77 FIXTURES_SETUP cli_seed_nih_${_name} PASS_REGULAR_EXPRESSION
     "model: ${_name}[^\n]*parameters.*epoch 1/1 · train loss [0-9.]+ .*finished after 1 epochs.*wrote [^\n]*eval-test/\\{predictions.csv.*macro AUROC [0-9.]+")
 endforeach()
 add_test(NAME cli_seed_ensemble COMMAND $<TARGET_FILE:thorax> ensemble --runs ${_seed_runs}/resnet50_cbam_fpn
@@ -107,3 +107,12 @@ set_tests_properties(cli_seed_pretrain_hybrid PROPERTIES PASS_REGULAR_EXPRESSION
 add_test(NAME cli_seed_explain_rare_disease COMMAND sh -c "C=\$(ls -d '${_seed_runs}'/cache/*/ | head -1) && rm -rf '${_seed_runs}/explain' && '$<TARGET_FILE:thorax>' explain --run '${_seed_runs}/rare_disease' --images \$(ls \"\$C\"images/*.png | head -2) --out '${_seed_runs}/explain'")
 set_tests_properties(cli_seed_explain_rare_disease PROPERTIES FIXTURES_REQUIRED cli_seed_rare_disease
   PASS_REGULAR_EXPRESSION "layer fuse; 2 images explained, 0 skipped.*wrote [^\n]*explain/explain.json")
+# On the same real images: the seed-003 ensemble of those runs (one split: the same seed and image cap made it), and
+# `thorax predict` on two NIH radiographs.
+add_test(NAME cli_seed_nih_ensemble COMMAND sh -c "test -d '${THORAX_DATA_DIR}/nih' || { echo 'skipping: no shared data'; exit 77; }; cd '${_seed_runs}' && '$<TARGET_FILE:thorax>' ensemble --runs nih-resnet50_cbam_fpn nih-chest_attention_net nih-rare_disease --resamples 20 --out nih-ensemble")
+set_tests_properties(cli_seed_nih_ensemble PROPERTIES SKIP_RETURN_CODE 77
+  FIXTURES_REQUIRED "cli_seed_nih_resnet50_cbam_fpn;cli_seed_nih_chest_attention_net;cli_seed_nih_rare_disease"
+  PASS_REGULAR_EXPRESSION "ensemble of 3 runs \\(mean; weights 0.333 0.333 0.333\\).*macro AUROC [0-9.]+")
+add_test(NAME cli_seed_nih_predict COMMAND sh -c "test -d '${THORAX_DATA_DIR}/nih' || { echo 'skipping: no shared data'; exit 77; }; '$<TARGET_FILE:thorax>' predict --run '${_seed_runs}/nih-chest_attention_net' --out '${_seed_runs}/nih-predict.csv' \$(ls '${THORAX_DATA_DIR}'/nih/images256/*.png | head -2) && cat '${_seed_runs}/nih-predict.csv'")
+set_tests_properties(cli_seed_nih_predict PROPERTIES SKIP_RETURN_CODE 77 FIXTURES_REQUIRED cli_seed_nih_chest_attention_net
+  PASS_REGULAR_EXPRESSION "2 images: 2 predicted, 0 skipped.*image,p_Atelectasis,[^\n]*\n[^\n]*\\.png,0\\.[0-9]+,")
