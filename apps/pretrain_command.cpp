@@ -34,6 +34,7 @@ void add_pretrain_command(CLI::App& app) {
   cmd->add_option("--out", o->out, "Run directory to create (or, with --resume, to continue)")->required();
   cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint-last");
   add_data_options(cmd, o->c);
+  cmd->get_option("--augment")->capture_default_str();  // pretraining's views differ from train's: show them
   add_contrastive_options(cmd, o->c);
   add_optimization_options(cmd, o->c, &o->epochs_given);
   cmd->add_option("--stop-after", o->stop_after, "Stop after this many epochs of this invocation (resume later)")->group("");
