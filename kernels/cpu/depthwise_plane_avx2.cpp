@@ -9,30 +9,12 @@ namespace thorax::kernels::cpu {
 namespace {
 
 #include "kernels/cpu/depthwise_plane_simd.h"
+#include "kernels/cpu/vec_avx2.h"
 
-struct Avx2 {
-  using type = __m256;
-  static constexpr int64_t lanes = kDepthwiseAvx2Lanes;
-  static constexpr uint32_t all = 0xFF;
-  // Lane i of the mask is all ones when bit i is set (the form vmaskmovps wants).
-  static __m256i lane_mask(uint32_t bits) {
-    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(static_cast<int>(bits)), bit), bit);
-  }
-  static type zero() { return _mm256_setzero_ps(); }
-  static type set1(float v) { return _mm256_set1_ps(v); }
-  static type loadu(const float* p) { return _mm256_loadu_ps(p); }
-  // Masked-off lanes are zero and never touch memory, so they may point outside the plane.
-  static type load_bits(const float* p, uint32_t bits) { return _mm256_maskload_ps(p, lane_mask(bits)); }
-  static void storeu(float* p, type v) { _mm256_storeu_ps(p, v); }
-  static void store_bits(float* p, type v, uint32_t bits) { _mm256_maskstore_ps(p, lane_mask(bits), v); }
-  static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
-  static type add(type a, type b) { return _mm256_add_ps(a, b); }
-  // Lane l of even/odd: lane 2l / 2l+1 of the 16 lanes lo:hi.
-  static type even(type lo, type hi) {
-    const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
-    return _mm256_permute2f128_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx), 0x20);
-  }
+// The shared traits (vec_avx2.h) plus the lane shuffles of the stride-2 loops and a float64 lane sum
+// (the weight gradients are accumulated in double).
+struct PlaneAvx2 : Avx2 {
+  static_assert(Avx2::lanes == kDepthwiseAvx2Lanes);
   static type odd(type lo, type hi) {
     const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     return _mm256_permute2f128_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx), 0x31);
@@ -62,27 +44,27 @@ struct Avx2 {
 
 void depthwise_plane_forward_avx2(const float* x, int64_t x_step, const float* w, float bias, float* y,
                                   int64_t y_step, int64_t count, bool accumulate, const DepthwisePlaneGeometry& g) {
-  plane_forward<Avx2>(x, x_step, w, bias, y, y_step, count, accumulate, g);
+  plane_forward<PlaneAvx2>(x, x_step, w, bias, y, y_step, count, accumulate, g);
 }
 
 void depthwise_plane_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                  double* gw, double* gb, const DepthwisePlaneGeometry& g) {
-  plane_weight<Avx2>(x, x_step, gy, gy_step, count, gw, gb, g);
+  plane_weight<PlaneAvx2>(x, x_step, gy, gy_step, count, gw, gb, g);
 }
 
 void depthwise_s2_forward_avx2(const float* x, int64_t x_step, const float* w, float bias, float* y,
                                  int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g) {
-  plane_forward_s2<Avx2>(x, x_step, w, bias, y, y_step, count, g);
+  plane_forward_s2<PlaneAvx2>(x, x_step, w, bias, y, y_step, count, g);
 }
 
 void depthwise_s2_data_avx2(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
                               int64_t count, bool accumulate, const DepthwiseStride2Geometry& g) {
-  plane_data_s2<Avx2>(gy, gy_step, w, gx, gx_step, count, accumulate, g);
+  plane_data_s2<PlaneAvx2>(gy, gy_step, w, gx, gx_step, count, accumulate, g);
 }
 
 void depthwise_s2_weight_avx2(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                               double* gw, double* gb, const DepthwiseStride2Geometry& g) {
-  plane_weight_s2<Avx2>(x, x_step, gy, gy_step, count, gw, gb, g);
+  plane_weight_s2<PlaneAvx2>(x, x_step, gy, gy_step, count, gw, gb, g);
 }
 
 }  // namespace thorax::kernels::cpu

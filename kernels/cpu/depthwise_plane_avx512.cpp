@@ -9,24 +9,12 @@ namespace thorax::kernels::cpu {
 namespace {
 
 #include "kernels/cpu/depthwise_plane_simd.h"
+#include "kernels/cpu/vec_avx512.h"
 
-struct Avx512 {
-  using type = __m512;
-  static constexpr int64_t lanes = kDepthwiseAvx512Lanes;
-  static constexpr uint32_t all = 0xFFFF;
-  static type zero() { return _mm512_setzero_ps(); }
-  static type set1(float v) { return _mm512_set1_ps(v); }
-  static type loadu(const float* p) { return _mm512_loadu_ps(p); }
-  // Masked-off lanes are zero and never touch memory, so they may point outside the plane.
-  static type load_bits(const float* p, uint32_t bits) { return _mm512_maskz_loadu_ps(__mmask16(bits), p); }
-  static void storeu(float* p, type v) { _mm512_storeu_ps(p, v); }
-  static void store_bits(float* p, type v, uint32_t bits) { _mm512_mask_storeu_ps(p, __mmask16(bits), v); }
-  static type fma(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
-  static type add(type a, type b) { return _mm512_add_ps(a, b); }
-  // Lane l of even/odd: lane 2l / 2l+1 of the 32 lanes lo:hi.
-  static type even(type lo, type hi) {
-    return _mm512_permutex2var_ps(lo, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), hi);
-  }
+// The shared traits (vec_avx512.h) plus the lane shuffles of the stride-2 loops and a float64 lane sum
+// (the weight gradients are accumulated in double).
+struct PlaneAvx512 : Avx512 {
+  static_assert(Avx512::lanes == kDepthwiseAvx512Lanes);
   static type odd(type lo, type hi) {
     return _mm512_permutex2var_ps(lo, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), hi);
   }
@@ -56,27 +44,27 @@ struct Avx512 {
 
 void depthwise_plane_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
                                   int64_t y_step, int64_t count, bool accumulate, const DepthwisePlaneGeometry& g) {
-  plane_forward<Avx512>(x, x_step, w, bias, y, y_step, count, accumulate, g);
+  plane_forward<PlaneAvx512>(x, x_step, w, bias, y, y_step, count, accumulate, g);
 }
 
 void depthwise_plane_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                    double* gw, double* gb, const DepthwisePlaneGeometry& g) {
-  plane_weight<Avx512>(x, x_step, gy, gy_step, count, gw, gb, g);
+  plane_weight<PlaneAvx512>(x, x_step, gy, gy_step, count, gw, gb, g);
 }
 
 void depthwise_s2_forward_avx512(const float* x, int64_t x_step, const float* w, float bias, float* y,
                                  int64_t y_step, int64_t count, const DepthwiseStride2Geometry& g) {
-  plane_forward_s2<Avx512>(x, x_step, w, bias, y, y_step, count, g);
+  plane_forward_s2<PlaneAvx512>(x, x_step, w, bias, y, y_step, count, g);
 }
 
 void depthwise_s2_data_avx512(const float* gy, int64_t gy_step, const float* w, float* gx, int64_t gx_step,
                               int64_t count, bool accumulate, const DepthwiseStride2Geometry& g) {
-  plane_data_s2<Avx512>(gy, gy_step, w, gx, gx_step, count, accumulate, g);
+  plane_data_s2<PlaneAvx512>(gy, gy_step, w, gx, gx_step, count, accumulate, g);
 }
 
 void depthwise_s2_weight_avx512(const float* x, int64_t x_step, const float* gy, int64_t gy_step, int64_t count,
                                 double* gw, double* gb, const DepthwiseStride2Geometry& g) {
-  plane_weight_s2<Avx512>(x, x_step, gy, gy_step, count, gw, gb, g);
+  plane_weight_s2<PlaneAvx512>(x, x_step, gy, gy_step, count, gw, gb, g);
 }
 
 }  // namespace thorax::kernels::cpu

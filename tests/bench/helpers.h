@@ -6,18 +6,11 @@
 #include <vector>
 
 #include "autograd/profile.h"
+#include "tests/support/error_of.h"
 
 namespace thorax::bench_test {
 
-// The message of what f throws, or "" when it returns.
-inline std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
+using thorax::testing::error_of;  // tests/support/error_of.h
 
 // The profile row named `name`, or null.
 inline const autograd::OpTime* find_op(const std::vector<autograd::OpTime>& rows, const std::string& name) {

@@ -20,20 +20,14 @@
 #include "nn/safetensors.h"
 #include "nn/weights_file.h"
 #include "tests/support/check.h"
+#include "tests/support/error_of.h"
 
 using namespace thorax;
 using namespace thorax::models;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
+using thorax::testing::error_of;
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("thorax_zoo_" + std::to_string(::getpid()) + "_" + name)).string();

@@ -15,6 +15,7 @@
 #include "models/weights.h"
 #include "tests/models/seed_fixtures.h"
 #include "tests/nn/block_gradcheck.h"
+#include "tests/support/error_of.h"
 
 using namespace thorax;
 using namespace thorax::models;
@@ -25,14 +26,7 @@ constexpr int64_t kClasses = 3;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
+using thorax::testing::error_of;
 
 // One-hot targets cycling through the classes.
 Tensor one_hot(int64_t n, int64_t classes) {

@@ -68,6 +68,7 @@ endforeach()
 set(_seed_runs ${CMAKE_CURRENT_BINARY_DIR}/cli_seed_runs)
 set(_seed_toy "embedded?n=48&res=64&seed=3&cache=${_seed_runs}/cache")
 set(_seed_args "--res 32 --batch 8 --threads 2")
+set(_seed_nih "nih:${THORAX_DATA_DIR}/nih")
 set(_seed_trainings
   "hybrid|hybrid?width=16&backbones=mobilenet_v2|"
   "resnet50_cbam_fpn|resnet50_cbam_fpn?width=8|"
@@ -80,22 +81,16 @@ foreach(entry IN LISTS _seed_trainings)
   list(GET _parts 0 _name)
   list(GET _parts 1 _spec)
   list(GET _parts 2 _extra)
+  set(_seed_pass "model: ${_name}[^\n]*parameters.*epoch 1/1 · train loss [0-9.]+ .*finished after 1 epochs.*wrote [^\n]*eval-test/\\{predictions.csv.*macro AUROC [0-9.]+")
   add_test(NAME cli_seed_train_${_name} COMMAND sh -c "rm -rf '${_seed_runs}/${_name}' && '$<TARGET_FILE:thorax>' train --data '${_seed_toy}' ${_seed_args} --epochs 1 --model '${_spec}' ${_extra} --out '${_seed_runs}/${_name}' && '$<TARGET_FILE:thorax>' eval --run '${_seed_runs}/${_name}' --resamples 20")
   set_tests_properties(cli_seed_train_${_name} PROPERTIES FIXTURES_SETUP cli_seed_${_name} PASS_REGULAR_EXPRESSION
-    "model: ${_name}[^\n]*parameters.*epoch 1/1 · train loss [0-9.]+ .*finished after 1 epochs.*wrote [^\n]*eval-test/\\{predictions.csv.*macro AUROC [0-9.]+")
-endforeach()
-
-# The same six on real radiographs: 64 NIH images (a patient-wise stratified subset of the shared copy), 14 findings.
-set(_seed_nih "nih:${THORAX_DATA_DIR}/nih")
-foreach(entry IN LISTS _seed_trainings)
-  string(REPLACE "|" ";" _parts "${entry}")
-  list(GET _parts 0 _name)
-  list(GET _parts 1 _spec)
-  list(GET _parts 2 _extra)
+    "${_seed_pass}")
+  # The same on real radiographs: 64 NIH images (a patient-wise stratified subset of the shared copy), 14 findings.
   add_test(NAME cli_seed_nih_${_name} COMMAND sh -c "test -d '${THORAX_DATA_DIR}/nih' || { echo 'skipping: no shared data'; exit 77; }; rm -rf '${_seed_runs}/nih-${_name}' && '$<TARGET_FILE:thorax>' train --data '${_seed_nih}' --max-images 64 ${_seed_args} --epochs 1 --model '${_spec}' ${_extra} --out '${_seed_runs}/nih-${_name}' && '$<TARGET_FILE:thorax>' eval --run '${_seed_runs}/nih-${_name}' --resamples 20")
   set_tests_properties(cli_seed_nih_${_name} PROPERTIES SKIP_RETURN_CODE 77 FIXTURES_SETUP cli_seed_nih_${_name} PASS_REGULAR_EXPRESSION
-    "model: ${_name}[^\n]*parameters.*epoch 1/1 · train loss [0-9.]+ .*finished after 1 epochs.*wrote [^\n]*eval-test/\\{predictions.csv.*macro AUROC [0-9.]+")
+    "${_seed_pass}")
 endforeach()
+
 add_test(NAME cli_seed_ensemble COMMAND $<TARGET_FILE:thorax> ensemble --runs ${_seed_runs}/resnet50_cbam_fpn
   ${_seed_runs}/chest_attention_net ${_seed_runs}/rare_disease --resamples 20 --out ${_seed_runs}/ensemble)
 set_tests_properties(cli_seed_ensemble PROPERTIES

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "tests/data/data_fixtures.h"
+#include "tests/support/error_of.h"
 #include "tests/train/eval_fixtures.h"
 
 using namespace thorax;
@@ -23,14 +24,7 @@ BootstrapOptions resamples(int n) {
   return b;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using thorax::testing::error_of;
 
 }  // namespace
 
