@@ -4,6 +4,8 @@
 #include <map>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "data/random.h"
 #include "data/split.h"
@@ -105,11 +107,11 @@ Experiment prepare_experiment(const TrainConfig& c, const RunDir& run, const Pro
     std::vector<size_t> order = seen;
     data::Rng rng(c.seed, data::stream_id(31, 0));
     rng.shuffle(order);
-    std::vector<data::Sample> before = e.dataset.samples;
-    for (size_t k = 0; k < seen.size(); ++k) {
-      e.dataset.samples[seen[k]].target = before[order[k]].target;
-      e.dataset.samples[seen[k]].mask = before[order[k]].mask;
-    }
+    std::vector<std::pair<std::vector<float>, std::vector<uint8_t>>> labels;  // the labels as they were
+    labels.reserve(seen.size());
+    for (size_t i : order) labels.emplace_back(e.dataset.samples[i].target, e.dataset.samples[i].mask);
+    for (size_t k = 0; k < seen.size(); ++k)
+      std::tie(e.dataset.samples[seen[k]].target, e.dataset.samples[seen[k]].mask) = std::move(labels[k]);
   }
   e.train = c.label_fraction < 1.0 ? data::stratified_subset(d, pool, c.label_fraction, c.seed) : pool;
   return e;
