@@ -17,6 +17,7 @@
 #include "apps/pretrain_command.h"
 #include "apps/report_command.h"
 #include "apps/train_command.h"
+#include "train/comm/communicator.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"thorax: a from-scratch deep learning framework for chest X-ray classifiers"};
@@ -45,6 +46,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
+    if (thorax::train::in_mpi_job()) {
+      // The other ranks would wait for this one forever: stop the whole job, saying which rank failed and why.
+      auto& world = thorax::train::mpi_world();
+      std::cerr << "thorax (rank " << world.rank() << " of " << world.size() << "): " << e.what()
+                << " — stopping every rank of the job\n";
+      world.abort(1);
+    }
     std::cerr << "thorax: " << e.what() << "\n";
     return 1;
   }

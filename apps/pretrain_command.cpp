@@ -37,6 +37,7 @@ void add_pretrain_command(CLI::App& app) {
   cmd->get_option("--augment")->capture_default_str();  // pretraining's views differ from train's: show them
   add_contrastive_options(cmd, o->c);
   add_optimization_options(cmd, o->c, &o->epochs_given);
+  add_distributed_options(cmd, o->c);
   cmd->add_option("--stop-after", o->stop_after, "Stop after this many epochs of this invocation (resume later)")->group("");
   cmd->callback([o] { run_training(o->c, o->out, o->resume, o->epochs_given, o->stop_after); });
 }

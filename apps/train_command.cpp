@@ -24,6 +24,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint-last (its config.json is used)");
   add_data_options(cmd, c);
   add_supervised_options(cmd, c, &o->semi, &o->epochs_given);
+  add_distributed_options(cmd, c);
   cmd->add_option("--stop-after", o->stop_after, "Stop after this many epochs of this invocation (resume later)")->group("");
   cmd->callback([o] {
     if (o->semi) o->c.method = "semi";

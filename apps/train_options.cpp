@@ -27,6 +27,12 @@ void add_data_options(CLI::App* cmd, train::TrainConfig& c) {
   cmd->add_option("--threads", c.threads, "Threads for compute and data loading");
 }
 
+void add_distributed_options(CLI::App* cmd, train::TrainConfig& c) {
+  cmd->add_flag("--distributed", c.distributed, "Data-parallel training under mpirun (mpirun -np N thorax train --distributed ...): "
+                "each process builds its share of every batch, gradients are summed over the processes, rank 0 writes the run")->group("Distributed");
+  cmd->add_flag("--sync-bn", c.sync_bn, "With --distributed: batch norm with the statistics of the whole batch over every process")->group("Distributed");
+}
+
 void add_optimization_options(CLI::App* cmd, train::TrainConfig& c, bool* epochs_given) {
   const char* g = "Optimization";
   cmd->add_option("--optimizer", c.optimizer, "sgd | adam | adamw | lars")->group(g);
@@ -83,6 +89,7 @@ void run_training(const train::TrainConfig& c, const std::string& out, bool resu
   run.stop_after_epochs = stop_after;
   if (resume && epochs_given) run.epochs = c.epochs;
   const train::TrainSummary s = train::train_run(c, out, run);
+  if (!s.writer) return;  // data-parallel: rank 0 reports
   std::printf("%s after %lld epochs in %s", s.stop_reason.c_str(), static_cast<long long>(s.epochs_total),
               train::format_duration(s.seconds).c_str());
   if (s.select != "last epoch")

@@ -8,6 +8,8 @@
 namespace thorax::apps {
 
 void add_data_options(CLI::App* cmd, train::TrainConfig& c);
+// --distributed and --sync-bn (train and pretrain: one run's data-parallel processes).
+void add_distributed_options(CLI::App* cmd, train::TrainConfig& c);
 void add_optimization_options(CLI::App* cmd, train::TrainConfig& c, bool* epochs_given);
 void add_contrastive_options(CLI::App* cmd, train::TrainConfig& c);
 // Everything a supervised run adds: label fraction, init/freezing, loss, contrastive (for --semi-supervised),

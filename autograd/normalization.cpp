@@ -4,6 +4,7 @@
 
 #include "autograd/dispatch.h"
 #include "autograd/node.h"
+#include "autograd/sync_batch_norm.h"
 #include "kernels/batch_norm.h"
 #include "kernels/layer_norm.h"
 #include "kernels/reference/batch_norm.h"
@@ -55,6 +56,9 @@ Tensor batch_norm(const Tensor& x0, Tensor running_mean, Tensor running_var, con
   if (training && d.N * d.S < 2)
     throw std::invalid_argument("batch_norm: training needs more than one value per channel, got input of shape " +
                                 shape_str(x0.shape()) + " (use a batch of 2 or more, or eval mode)");
+
+  if (training && autograd::batch_norm_reducer())
+    return autograd::sync_batch_norm(x0, running_mean, running_var, weight, bias, momentum, eps);
 
   Tensor x = x0.contiguous();
   Tensor w = weight.defined() ? weight.contiguous() : weight, b = bias.defined() ? bias.contiguous() : bias;

@@ -16,6 +16,15 @@ Loader::Loader(const Dataset& dataset, std::vector<size_t> indices, LoaderOption
   for (size_t i : indices_)
     if (i >= dataset_.size())
       throw std::out_of_range("loader: sample index " + std::to_string(i) + " is past the end of " + dataset_.spec);
+  if (options_.shards < 1 || options_.shard < 0 || options_.shard >= options_.shards)
+    throw std::invalid_argument("loader: shard " + std::to_string(options_.shard) + " of " +
+                                std::to_string(options_.shards) + " does not exist");
+  if (options_.shards > 1 && options_.batch_size < options_.shards)
+    throw std::invalid_argument("loader: a batch of " + std::to_string(options_.batch_size) + " cannot be split over " +
+                                std::to_string(options_.shards) + " processes: use a batch of at least one per process");
+  if (options_.shards > 1 && options_.mixup_alpha > 0)
+    throw std::invalid_argument("loader: mixup pairs images across the whole batch, so it cannot be sharded over "
+                                "processes (turn mixup off for distributed training)");
   if (options_.cache) cache_.resize(dataset_.size());
   std::vector<PipelineStep> steps = options_.pipeline.steps();
   if (!steps.empty() && steps.back().op == "normalize") {
@@ -123,8 +132,15 @@ Image Loader::input(size_t index, int64_t epoch, int view) const {
 
 Batch Loader::build(int64_t b) const {
   const int64_t n = size(), bs = options_.batch_size;
-  const int64_t first = b * bs, count = std::min(bs, n - first);
+  const int64_t whole = std::min(bs, n - b * bs);
+  // This process's slice of the batch: the first (whole mod shards) slices hold one image more.
+  const int64_t share = whole / options_.shards, extra = whole % options_.shards, r = options_.shard;
+  const int64_t first = b * bs + r * share + std::min<int64_t>(r, extra), count = share + (r < extra ? 1 : 0);
+  if (count == 0)
+    throw std::runtime_error("loader: the last batch of " + std::to_string(whole) + " images leaves process " +
+                             std::to_string(r) + " none (use drop_last or a batch size that divides the data)");
   Batch batch;
+  batch.global_size = whole;
   const int k = dataset_.labels.size();
   batch.targets = Tensor::zeros({count, k});
   batch.masks = Tensor::zeros({count, k});

@@ -35,6 +35,10 @@ struct LoaderOptions {
   // Mixup (Zhang et al. 2018): each batch becomes λ·batch + (1 − λ)·(the batch in a shuffled order), targets alike,
   // with λ ~ Beta(α, α) drawn per batch; a label counts in the loss only where both images' masks allow it. 0: off.
   double mixup_alpha = 0.0;
+  // Data-parallel training: this process builds only slice `shard` of `shards` equal, contiguous slices of each
+  // batch (the first ones one image larger when the batch does not divide), so the ranks together see exactly
+  // the batches one process would. Every rank must give the same indices, seed and batch size.
+  int shard = 0, shards = 1;
 };
 
 struct Batch {
@@ -45,6 +49,7 @@ struct Batch {
   std::vector<size_t> indices;  // dataset sample indices
   double mixup_lambda = 1.0;    // the weight of `indices`' own images (1 without mixup)
   std::vector<size_t> mixup_partner;  // position in this batch of the image each one was mixed with
+  int64_t global_size = 0;  // images in the whole batch of which this is one shard (= N without sharding)
 };
 
 class Loader {

@@ -15,6 +15,7 @@
 #include "models/resnet.h"
 #include "models/resnet_cbam_fpn.h"
 #include "models/semssxl.h"
+#include "models/small_cnn.h"
 #include "models/vgg.h"
 #include "models/xception.h"
 
@@ -67,6 +68,9 @@ std::vector<ModelInfo> model_zoo() {
        "autoencoder.encoder.0.0", maker<DualStream>(), false},
       {"semssxl", "seed 001: Xception encoder + projection layer + classifier (semi-supervised)", "classifier",
        "xception.conv1", maker<SemSSXL>(), false},
+      // The smallest model: a plain CNN for teaching and fast tests.
+      {"small_cnn", "plain 4-stage CNN (conv-[bn]-relu-pool), options width and norm=batch|none", "classifier",
+       "stage1.conv", maker<SmallCnn>(), false},
   };
 }
 

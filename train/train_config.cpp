@@ -13,7 +13,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     class_weights, oversample, label_smoothing, temperature, projection_dim, projection_hidden, contrastive_weight,
     optimizer, lr, weight_decay, momentum, encoder_lr_scale, scheduler,
     warmup_epochs, plateau_patience, plateau_factor, epochs, batch_size, accumulate, clip_grad, patience, select,
-    seed, threads)
+    seed, threads, distributed, sync_bn)
 
 nlohmann::json TrainConfig::to_json() const {
   nlohmann::json j = *this;
@@ -59,6 +59,7 @@ void TrainConfig::check() const {
   require_one_of("--normalize", normalize, {"unit", "imagenet", "xrv"});
   data::augment_preset(augment, 8, 8);  // throws, with the reason, on an unknown preset or option
   require(unfreeze_after < 0 || freeze_encoder, "--unfreeze-after needs --freeze-encoder");
+  require(!sync_bn || distributed, "--sync-bn synchronizes batch norm across the processes of --distributed training");
   require_one_of("--loss", loss, {"auto", "bce", "weighted_bce", "focal", "ce"});
   require(focal_gamma >= 0, "--focal-gamma must be ≥ 0");
   require_one_of("--class-weights", class_weights, {"none", "balanced"});

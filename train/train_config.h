@@ -59,6 +59,10 @@ struct TrainConfig {
   // run
   uint64_t seed = 0;
   int threads = 2;
+  // data-parallel training under mpirun (train/data_parallel.h): each rank a shard of every batch; batch norm
+  // with the global batch's statistics when sync_bn
+  bool distributed = false;
+  bool sync_bn = false;
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& j);  // missing keys keep their defaults

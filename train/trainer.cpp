@@ -23,6 +23,7 @@
 #include "nn/weights_file.h"
 #include "train/checkpoint.h"
 #include "train/contrastive.h"
+#include "train/data_parallel.h"
 #include "train/experiment.h"
 #include "train/inference.h"
 #include "train/lr_schedule.h"
@@ -94,6 +95,7 @@ std::vector<size_t> merged(std::vector<size_t> a, const std::vector<size_t>& b) 
 class TrainingRun {
  public:
   TrainingRun(TrainConfig config, const std::string& out_dir, const TrainRunOptions& options);
+  ~TrainingRun();
   TrainSummary run();
 
  private:
@@ -108,6 +110,8 @@ class TrainingRun {
 
   TrainConfig c_;
   TrainRunOptions opt_;
+  std::optional<DataParallel> dp_;  // --distributed
+  bool writer_ = true;              // writes the run's files and prints: rank 0 (or the only process)
   std::function<void(const std::string&)> print_;
   RunDir run_;
   bool supervised_, contrastive_;
@@ -138,9 +142,17 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
       throw std::runtime_error(out_dir + " has no checkpoint-last.safetensors to resume from");
     c = TrainConfig::from_json(read_json_file(run_.config()).at("config"));
     c.epochs = static_cast<int>(std::max<int64_t>(c.epochs, opt.epochs));
-  } else if (run_.has("config.json")) {
-    throw std::runtime_error(out_dir + " already holds a run (config.json): use --resume to continue it, or another --out");
   }
+  if (c.distributed) {
+    dp_.emplace(mpi_world());
+    writer_ = dp_->writer();
+    // The other ranks wait until rank 0 has checked the folder and written config.json and split.json, then
+    // read that split: every rank trains on the same one.
+    if (!writer_) dp_->comm().barrier();
+  }
+  if (!writer_) print_ = [](const std::string&) {};
+  if (!opt.resume && writer_ && run_.has("config.json"))
+    throw std::runtime_error(out_dir + " already holds a run (config.json): use --resume to continue it, or another --out");
   c.check();
   c_ = c;
   supervised_ = c.method != "simclr";
@@ -158,13 +170,15 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
          std::to_string(e.val.size()) + ", test " + std::to_string(e.test.size()) +
          (c.method == "simclr" ? " (pretraining on train + val images, labels unused)" : "") +
          (c.shuffle_labels && c.method != "simclr" ? " — labels shuffled among train and val (control run)" : ""));
-  if (!opt.resume)
+  if (!opt.resume && writer_)
     write_json_file(run_.config(), {{"command", c.method == "simclr" ? "pretrain" : "train"},
                                     {"config", c.to_json()},
                                     {"labels", d.labels.to_json()},
                                     {"pipeline", pipeline_.to_json()},
                                     {"thorax_version", nn::thorax_version()},
-                                    {"created_at", nn::utc_timestamp()}});
+                                    {"created_at", nn::utc_timestamp()},
+                                    {"processes", dp_ ? dp_->size() : 1}});
+  if (dp_ && writer_) dp_->comm().barrier();
 
   Generator gen(c.seed);
   model_ = models::create_model(model_spec_for(c.model, d, e.train), {c.channels, static_cast<int64_t>(d.labels.size())}, gen);
@@ -231,6 +245,10 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
   lo.augment = data::augment_preset(c.augment, c.resolution, c.resolution);
   lo.two_views = contrastive_;
   lo.cache = c.cache;
+  if (dp_) {
+    lo.shard = dp_->rank();
+    lo.shards = dp_->size();
+  }
   loader_ = std::make_unique<data::Loader>(d, rows, lo);
   if (supervised_) validation_ = std::make_unique<Inference>(d, e.val, pipeline_, d.labels, c.batch_size, c.threads, c.cache);
 
@@ -243,6 +261,16 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
     history_ = read_jsonl_file(run_.metrics());
     history_.resize(std::min<size_t>(history_.size(), static_cast<size_t>(state_.epoch)));
     print_("resume: from epoch " + std::to_string(state_.epoch) + " of " + std::to_string(c.epochs));
+  }
+  if (dp_) {
+    // Every rank starts from rank 0's weights (they agree already when all drew them from the same seed).
+    dp_->broadcast(model_->state_dict());
+    if (head_) dp_->broadcast(head_->state_dict());
+    dp_->sync_batch_norm(c.sync_bn);
+    print_("distributed: " + std::to_string(dp_->size()) + " processes, each building its share of every batch of " +
+           std::to_string(c.batch_size) + "; gradients summed over the processes in buckets; batch norm " +
+           (c.sync_bn ? "synchronized (global batch statistics)" : "per process") +
+           (contrastive_ ? "; NT-Xent's negatives are each process's own images" : ""));
   }
 
   card_.label_kind = data::label_kind_name(d.labels.kind);
@@ -314,7 +342,7 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
   default_generator().set_state(c_.seed, static_cast<uint64_t>(epoch) << 40);
 
   const int64_t batches = loader_->batches_per_epoch();
-  Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs), batches);
+  Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs), batches, writer_);
   loader_->start_epoch(epoch);
   data::Batch batch;
   EpochTotals t;
@@ -326,22 +354,31 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
       throw std::runtime_error("the training loss became " + std::to_string(value) + " at epoch " +
                                std::to_string(epoch + 1) + ", batch " + std::to_string(t.batches + 1) +
                                ": lower --lr or use --clip-grad");
-    autograd::backward(c_.accumulate > 1 ? loss * (1.0 / c_.accumulate) : loss);
+    // Data-parallel: this rank's share of the global batch's mean loss (train/data_parallel.h).
+    const double share = dp_ ? static_cast<double>(batch.images.size(0)) / batch.global_size : 1.0;
+    autograd::backward(c_.accumulate > 1 || share != 1.0 ? loss * (share / c_.accumulate) : loss);
     t.loss += value * batch.images.size(0);
     t.images += batch.images.size(0);
     ++t.batches;
     if (t.batches % c_.accumulate == 0 || t.batches == batches) {
-      if (c_.clip_grad > 0) {
-        std::vector<Tensor> all;
-        for (const auto& g : optimizer_->groups()) all.insert(all.end(), g.params.begin(), g.params.end());
-        nn::clip_grad_norm(all, c_.clip_grad);
-      }
+      std::vector<Tensor> all;
+      for (const auto& g : optimizer_->groups()) all.insert(all.end(), g.params.begin(), g.params.end());
+      if (dp_) dp_->sum_gradients(all);
+      if (c_.clip_grad > 0) nn::clip_grad_norm(all, c_.clip_grad);
       optimizer_->set_lr_factor(schedule_->factor(state_.step));
       optimizer_->step();
       optimizer_->zero_grad();
       ++state_.step;
     }
     bar.update(t.batches, "loss " + fmt("%.4f", t.loss / t.images) + " · " + fmt("%.1f", t.images / bar.elapsed()) + " img/s");
+  }
+  if (dp_) {
+    // The epoch's totals over every rank's images.
+    const std::vector<double> all = dp_->sum({t.loss, t.contrastive, t.top1, static_cast<double>(t.images)});
+    t.loss = all[0];
+    t.contrastive = all[1];
+    t.top1 = all[2];
+    t.images = static_cast<int64_t>(all[3]);
   }
   bar.finish("loss " + fmt("%.4f", t.loss / std::max<int64_t>(t.images, 1)) + " · " +
              fmt("%.1f", t.images / bar.elapsed()) + " img/s");
@@ -372,7 +409,7 @@ TrainSummary TrainingRun::run() {
       text += " · NT-Xent " + fmt("%.4f", t.contrastive / images) + " · pair top-1 " + fmt("%.3f", t.top1 / images);
     }
     bool improved = true;  // simclr: the latest encoder is the result
-    if (supervised_) {
+    if (supervised_ && writer_) {
       const InferenceResult val = validation_->run(*model_, e_->split, "  validation");
       const double val_loss = (*objective_)(val.logits_tensor(), val.targets_tensor(), val.masks_tensor()).item();
       const Selection sel = validation_score(val.predictions);
@@ -386,6 +423,8 @@ TrainSummary TrainingRun::run() {
       text += " · val loss " + fmt("%.4f", val_loss) + " · val AUROC " +
               (sel.classes_used > 0 ? fmt("%.4f", sel.macro_auroc) : std::string("n/a")) + (improved ? " (best)" : "");
     }
+    // Data-parallel: rank 0 validated; every rank follows its verdict (plateau schedule, early stopping).
+    if (dp_) improved = dp_->from_writer({improved ? 1.0 : 0.0})[0] != 0.0;
     schedule_->end_epoch(improved);
     state_.epoch = epoch + 1;
     if (improved) {
@@ -399,9 +438,11 @@ TrainSummary TrainingRun::run() {
     state_.rng_offset = default_generator().offset();
     line["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     history_.push_back(line);
-    write_jsonl_file(run_.metrics(), history_);
-    if (improved) save_checkpoint(run_.checkpoint_best(), *model_, *optimizer_, state_, card_, companions());
-    save_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, state_, card_, companions());
+    if (writer_) {
+      write_jsonl_file(run_.metrics(), history_);
+      if (improved) save_checkpoint(run_.checkpoint_best(), *model_, *optimizer_, state_, card_, companions());
+      save_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, state_, card_, companions());
+    }
     print_(text + " · lr " + fmt("%.3g", line["lr"].get<double>()) + " · " + fmt("%.1f", t.images / train_seconds) + " img/s");
     ++summary.epochs_run;
     if (supervised_ && c_.patience > 0 && state_.epochs_since_best >= c_.patience) {
@@ -413,12 +454,17 @@ TrainSummary TrainingRun::run() {
       break;
     }
   }
+  summary.writer = writer_;
   summary.epochs_total = state_.epoch;
   summary.best_epoch = state_.best_epoch;
   summary.best_score = state_.best_score;
-  if (summary.stop_reason == "finished" || summary.stop_reason.rfind("early", 0) == 0) finish();
+  if (writer_ && (summary.stop_reason == "finished" || summary.stop_reason.rfind("early", 0) == 0)) finish();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
+}
+
+TrainingRun::~TrainingRun() {
+  if (dp_) dp_->sync_batch_norm(false);
 }
 
 void TrainingRun::finish() {

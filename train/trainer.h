@@ -24,6 +24,7 @@ struct TrainSummary {
   std::string select;       // what best_score is ("val macro AUROC", "val loss")
   std::string stop_reason;  // "finished", "early stopping: ..."
   double seconds = 0.0;
+  bool writer = true;  // false on the data-parallel ranks other than 0, which write and report nothing
 };
 
 struct TrainRunOptions {

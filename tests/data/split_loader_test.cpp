@@ -183,6 +183,52 @@ TEST_CASE("loader: batches cover the epoch once, the same for 1 or 2 threads, re
   }
 }
 
+TEST_CASE("loader: data-parallel shards of each batch add up to the one-process batch, images and all") {
+  const Dataset& d = phantoms();
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < 23; ++i) idx.push_back(i);
+  LoaderOptions o;
+  o.batch_size = 7;  // batches of 7, 7, 7, 2: the shards of 3 processes are 3+2+2, ..., 1+1+0
+  o.seed = 5;
+  o.pipeline = default_pipeline(32);
+  o.augment = augment_preset("train", 32, 32);
+  auto epoch = [&](int shard, int shards) {
+    o.shard = shard;
+    o.shards = shards;
+    Loader loader(d, idx, o);
+    loader.start_epoch(1);
+    std::vector<Batch> out;
+    Batch b;
+    try {
+      while (loader.next(b)) out.push_back(b);
+    } catch (const std::exception& e) {
+      MESSAGE("shard " << shard << ": " << e.what());
+    }
+    return out;
+  };
+  const std::vector<Batch> whole = epoch(0, 1);
+  std::vector<Batch> parts[3] = {epoch(0, 3), epoch(1, 3), epoch(2, 3)};
+  REQUIRE(whole.size() == 4);
+  for (size_t b = 0; b < 3; ++b) {
+    std::vector<size_t> joined;
+    std::vector<double> pixels;
+    for (auto& part : parts) {
+      REQUIRE(part.size() >= 3);
+      CHECK(part[b].global_size == 7);
+      joined.insert(joined.end(), part[b].indices.begin(), part[b].indices.end());
+      const std::vector<double> v = part[b].images.to_vector();
+      pixels.insert(pixels.end(), v.begin(), v.end());
+    }
+    CHECK(parts[0][b].indices.size() == 3);
+    CHECK(joined == whole[b].indices);
+    CHECK(pixels == whole[b].images.to_vector());  // the same augmentation draws in whichever process
+  }
+  // The last batch of 2 leaves the third process nothing: an error naming the way out, not an empty batch.
+  CHECK(parts[2].size() == 3);
+  o.shard = 3;
+  CHECK_THROWS_WITH_AS(Loader(d, idx, o), "loader: shard 3 of 3 does not exist", std::invalid_argument);
+}
+
 TEST_CASE("loader: SimCLR two views, ordered mode, cache, drop_last") {
   const Dataset& d = phantoms();
   std::vector<size_t> idx = {0, 1, 2, 3, 4};

@@ -3,7 +3,7 @@
 add_test(NAME cli_model_list COMMAND $<TARGET_FILE:thorax> model list)
 # Parameter counts as torchvision and timm count them (sum of numel over parameters(), 1000 classes).
 set_tests_properties(cli_model_list PROPERTIES PASS_REGULAR_EXPRESSION
-  "resnet50 +25557032.*inception_v3 +27161264.*inception_resnet_v2 +55843464.*xception +22855952.*hybrid .*semssxl .*19 models")
+  "resnet50 +25557032.*inception_v3 +27161264.*inception_resnet_v2 +55843464.*xception +22855952.*hybrid .*semssxl .*small_cnn .*20 models")
 add_test(NAME cli_model_summary COMMAND $<TARGET_FILE:thorax> model summary resnet18 --res 64 --in-channels 1)
 set_tests_properties(cli_model_summary PROPERTIES PASS_REGULAR_EXPRESSION
   "layer4\\.1\\.bn2 +BatchNorm2d +\\[1, 512, 2, 2\\].*stages +layer1, layer2, layer3, layer4")
