@@ -11,6 +11,7 @@
 #include "apps/ensemble_command.h"
 #include "apps/eval_command.h"
 #include "apps/explain_command.h"
+#include "apps/federate_command.h"
 #include "apps/kernels_command.h"
 #include "apps/model_command.h"
 #include "apps/predict_command.h"
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
   thorax::apps::add_ensemble_command(app);
   thorax::apps::add_explain_command(app);
   thorax::apps::add_predict_command(app);
+  thorax::apps::add_federate_command(app);
+  thorax::apps::add_ledger_command(app);
   thorax::apps::add_compare_command(app);
   thorax::apps::add_report_command(app);
   try {

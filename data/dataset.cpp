@@ -90,6 +90,7 @@ void verify_images(Dataset& dataset, const OpenOptions& options) {
 }
 
 Dataset open_dataset(const std::string& spec, const OpenOptions& options) {
+  if (is_union_spec(spec)) return open_union(spec, options);
   return open_dataset(parse_spec(spec), options);
 }
 

@@ -59,6 +59,7 @@ struct OpenOptions {
   std::function<void(const std::string&, int64_t, int64_t)> progress;
 };
 
+// A spec of the form "SPEC + SPEC + ..." opens the union of the datasets (data/union.cpp).
 Dataset open_dataset(const std::string& spec, const OpenOptions& options = {});
 Dataset open_dataset(const DatasetSpec& spec, const OpenOptions& options = {});
 
@@ -69,6 +70,10 @@ Dataset read_folder(const DatasetSpec& spec, const OpenOptions& options);
 Dataset read_npz(const DatasetSpec& spec, const OpenOptions& options);
 Dataset read_covid(const DatasetSpec& spec, const OpenOptions& options);
 Dataset read_embedded(const DatasetSpec& spec, const OpenOptions& options);
+
+// The union of datasets that share one label space; part k's image and patient ids are prefixed "k:".
+bool is_union_spec(const std::string& spec);
+Dataset open_union(const std::string& spec, const OpenOptions& options);
 
 // Checks every sample's image as options.verify says; removes and reports the unreadable ones.
 void verify_images(Dataset& dataset, const OpenOptions& options);

@@ -54,7 +54,7 @@ InferenceResult Inference::run(models::Model& model, const std::vector<std::stri
   InferenceResult r;
   Predictions& p = r.predictions;
   p.labels = model_labels_;
-  Progress progress(label, static_cast<int64_t>(indices_.size()));
+  Progress progress(label, static_cast<int64_t>(indices_.size()), !label.empty());
   loader_->start_epoch(0);
   data::Batch batch;
   while (loader_->next(batch)) {

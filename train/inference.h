@@ -26,7 +26,8 @@ class Inference {
   Inference(const data::Dataset& dataset, std::vector<size_t> indices, const data::Pipeline& pipeline,
             const data::LabelSpace& model_labels, int batch_size, int threads, bool cache);
 
-  // `split` gives each dataset sample's split name for the predictions' split column (may be empty).
+  // `split` gives each dataset sample's split name for the predictions' split column (may be empty); `label`
+  // names the progress bar (empty: no progress bar).
   InferenceResult run(models::Model& model, const std::vector<std::string>& split, const std::string& label);
   size_t size() const { return indices_.size(); }
 

@@ -9,7 +9,7 @@ namespace thorax::train {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     TrainConfig, method, data, max_images, split, val_fraction, test_fraction, split_file, label_fraction, shuffle_labels, resolution, channels, clahe,
-    normalize, augment, cache, model, init, freeze_encoder, unfreeze_after, loss, focal_gamma, focal_alpha,
+    normalize, augment, cache, model, init, init_classifier, freeze_encoder, unfreeze_after, loss, focal_gamma, focal_alpha,
     class_weights, oversample, label_smoothing, temperature, projection_dim, projection_hidden, contrastive_weight,
     optimizer, lr, weight_decay, momentum, encoder_lr_scale, scheduler,
     warmup_epochs, plateau_patience, plateau_factor, epochs, batch_size, accumulate, clip_grad, patience, select,

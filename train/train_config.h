@@ -31,6 +31,7 @@ struct TrainConfig {
   // model
   std::string model = "resnet18";
   std::string init;                    // weights file for the encoder ("" = the architecture's own random init)
+  bool init_classifier = false;       // init also loads the classifier: a federated round continues the global model
   bool freeze_encoder = false;         // linear probe: only the classifier trains
   int unfreeze_after = -1;             // with freeze_encoder: unfreeze everything after this many epochs (-1 never)
   // objective

@@ -47,12 +47,13 @@ std::string fmt(const char* format, double value) {
 
 // Loads an encoder (pretrained or imported weights) into a new model: every tensor except the classifier's must
 // be present with the same shape; the classifier keeps its fresh initialization.
-void load_encoder(models::Model& model, const std::string& path, const std::string& classifier,
+void load_encoder(models::Model& model, const std::string& path, const std::string& classifier, bool with_classifier,
                   const std::function<void(const std::string&)>& print) {
   nn::WeightsFile file = nn::read_weights(path);
   nn::LoadOptions load;
   load.strict = false;
-  load.ignore_prefixes = {classifier, "optim", kProjection};
+  load.ignore_prefixes = {"optim", kProjection};
+  if (!with_classifier) load.ignore_prefixes.push_back(classifier);
   const nn::LoadReport r = nn::load_state_dict(model, file.tensors, load, path);
   if (!r.mismatched.empty())
     throw std::runtime_error(path + ": " + r.mismatched.front() + " (and " + std::to_string(r.mismatched.size() - 1) +
@@ -61,7 +62,7 @@ void load_encoder(models::Model& model, const std::string& path, const std::stri
     throw std::runtime_error(path + " lacks " + std::to_string(r.missing.size()) + " of the encoder's tensors (first: " +
                              r.missing.front() + ") — is it a " + model.architecture() + "?");
   print("init: " + std::to_string(r.loaded.size()) + " tensors from " + path + " (classifier '" + classifier +
-        "' newly initialized; " + std::to_string(r.ignored.size() + r.unexpected.size()) +
+        (with_classifier ? "' included; " : "' newly initialized; ") + std::to_string(r.ignored.size() + r.unexpected.size()) +
         " tensors of the file not used: its classifier, projection head or optimizer state)");
 }
 
@@ -182,7 +183,7 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
 
   Generator gen(c.seed);
   model_ = models::create_model(model_spec_for(c.model, d, e.train), {c.channels, static_cast<int64_t>(d.labels.size())}, gen);
-  if (!c.init.empty() && !opt.resume) load_encoder(*model_, c.init, info_.classifier, print_);
+  if (!c.init.empty() && !opt.resume) load_encoder(*model_, c.init, info_.classifier, c.init_classifier, print_);
   // All parameters go to the optimizer, frozen or not, so its groups (and checkpointed state) stay the same when
   // the encoder is unfrozen later; frozen parameters get no gradient and the optimizers skip them.
   std::vector<nn::ParamGroup> groups(2);
@@ -342,7 +343,7 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
   default_generator().set_state(c_.seed, static_cast<uint64_t>(epoch) << 40);
 
   const int64_t batches = loader_->batches_per_epoch();
-  Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs), batches, writer_);
+  Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs), batches, writer_ && opt_.progress);
   loader_->start_epoch(epoch);
   data::Batch batch;
   EpochTotals t;
@@ -410,7 +411,7 @@ TrainSummary TrainingRun::run() {
     }
     bool improved = true;  // simclr: the latest encoder is the result
     if (supervised_ && writer_) {
-      const InferenceResult val = validation_->run(*model_, e_->split, "  validation");
+      const InferenceResult val = validation_->run(*model_, e_->split, opt_.progress ? "  validation" : "");
       const double val_loss = (*objective_)(val.logits_tensor(), val.targets_tensor(), val.masks_tensor()).item();
       const Selection sel = validation_score(val.predictions);
       const double score = higher_is_better ? sel.macro_auroc : val_loss;
@@ -481,7 +482,7 @@ void TrainingRun::finish() {
   models::LoadedModel best = load_run_model(run_);
   Inference final_pass(e_->dataset, merged(e_->val, e_->test), pipeline_, e_->dataset.labels, c_.batch_size,
                        c_.threads, false);
-  write_predictions_csv(run_.predictions(), final_pass.run(*best.model, e_->split, "predictions (best epoch)").predictions);
+  write_predictions_csv(run_.predictions(), final_pass.run(*best.model, e_->split, opt_.progress ? "predictions (best epoch)" : "").predictions);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct TrainRunOptions {
   bool resume = false;
   int64_t epochs = 0;             // with resume: raise the run's epoch count to this (extend a finished run); 0 keeps it
   int64_t stop_after_epochs = 0;  // stop this invocation after so many epochs (tests of --resume); 0 = no limit
+  bool progress = true;  // progress bars on stderr
   // Lines for the user (epoch summaries); progress bars go to stderr on their own.
   std::function<void(const std::string&)> print;
 };

@@ -9,3 +9,11 @@ else()
   add_test(NAME dist_data_parallel COMMAND sh -c "echo 'mpirun not found: run make setup (installs openmpi-bin)'; exit 77")
   set_tests_properties(dist_data_parallel PROPERTIES SKIP_RETURN_CODE 77)
 endif()
+
+# Federated training in one process: 2 phantom sites with different prevalence, 2 rounds, the centralized run on
+# their union, then the ledger verified — and verified again after one record is edited, which must fail.
+set(_fed ${CMAKE_CURRENT_BINARY_DIR}/dist_federate)
+set(_fed_sites "--site 'embedded?n=96&res=64&seed=5&cache=${_fed}-cache' --site 'embedded?n=96&res=64&seed=6&prevalence.Mass=0.4&cache=${_fed}-cache'")
+add_test(NAME dist_federate COMMAND sh -c "rm -rf '${_fed}' && '$<TARGET_FILE:thorax>' federate ${_fed_sites} --rounds 2 --local-epochs 1 --model 'small_cnn?width=8' --res 32 --batch 16 --threads 2 --out '${_fed}' && '$<TARGET_FILE:thorax>' ledger verify '${_fed}' && sed -i 's/\"samples\":\\[/\"samples\":[1/' '${_fed}/ledger.jsonl' && '$<TARGET_FILE:thorax>' ledger verify '${_fed}'; echo exit=$?")
+set_tests_properties(dist_federate PROPERTIES TIMEOUT 300 PASS_REGULAR_EXPRESSION
+  "federation: 2 sites.*round 2/2 · test macro AUROC 0\\.[0-9]+ · sent [0-9.]+ MB up.*centralized: test macro AUROC 0\\.[0-9]+.*ledger [^\n]*: 2 rounds, every record sealed and linked.*problem: record 1 was edited.*problem: record 2 was edited.*exit=1")
