@@ -28,6 +28,8 @@ void add_federate_command(CLI::App& app) {
       ->required()->group("Federation");
   cmd->add_option("--rounds", o->f.rounds, "Federated rounds")->group("Federation");
   cmd->add_option("--local-epochs", o->f.local_epochs, "Epochs each site trains per round")->group("Federation");
+  cmd->add_flag("--mpi", o->f.mpi, "One site per MPI rank: mpirun -np <number of sites> thorax federate --mpi ... "
+                                  "(rank k opens only site k's data; rank 0 writes the run)")->group("Federation");
   cmd->add_flag("--no-centralized", o->no_centralized, "Skip the centralized comparison run on the union of the sites")
       ->group("Federation");
   cmd->add_option("--out", o->out, "Run directory to create: round-NNN.safetensors, ledger.jsonl, federation.json, "

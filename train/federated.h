@@ -7,8 +7,11 @@
 // sites' pooled test splits, bytes sent and received, and time; at the end a centralized run on the union of the
 // sites' data (same splits, the same number of epochs in all) for comparison, in federation.json and report.md.
 //
-// Sites here live in one process and train one after another (what a quick run or a test needs); the data never
-// leaves its site's Dataset except as weights. Integer buffers (batch norm's step counts) are not averaged.
+// Sites live either in one process, training one after another (a quick run, a test), or one per MPI rank
+// (`mpirun -np <sites> thorax federate --mpi ...`): then a site's images are opened only by its own rank, pair keys
+// go from rank to rank, the masked updates meet in an allreduce, and rank 0 writes the models, the ledger and the
+// report. The centralized comparison needs every site's data in one place, so it runs only in one process.
+// Integer buffers (batch norm's step counts) are not averaged.
 #pragma once
 #include <functional>
 #include <string>
@@ -22,7 +25,8 @@ struct FederatedConfig {
   std::vector<std::string> sites;  // dataset specs sharing one label space
   int rounds = 5;
   int local_epochs = 1;
-  bool centralized = true;  // also train on the union of the sites for comparison
+  bool centralized = true;  // also train on the union of the sites for comparison (one process only)
+  bool mpi = false;         // one site per MPI rank
   TrainConfig base;         // model, resolution, optimizer, batch, seed, threads...; its data and epochs unused
 };
 

@@ -15,5 +15,12 @@ endif()
 set(_fed ${CMAKE_CURRENT_BINARY_DIR}/dist_federate)
 set(_fed_sites "--site 'embedded?n=96&res=64&seed=5&cache=${_fed}-cache' --site 'embedded?n=96&res=64&seed=6&prevalence.Mass=0.4&cache=${_fed}-cache'")
 add_test(NAME dist_federate COMMAND sh -c "rm -rf '${_fed}' && '$<TARGET_FILE:thorax>' federate ${_fed_sites} --rounds 2 --local-epochs 1 --model 'small_cnn?width=8' --res 32 --batch 16 --threads 2 --out '${_fed}' && '$<TARGET_FILE:thorax>' ledger verify '${_fed}' && sed -i 's/\"samples\":\\[/\"samples\":[1/' '${_fed}/ledger.jsonl' && '$<TARGET_FILE:thorax>' ledger verify '${_fed}'; echo exit=$?")
-set_tests_properties(dist_federate PROPERTIES TIMEOUT 300 PASS_REGULAR_EXPRESSION
+set_tests_properties(dist_federate PROPERTIES TIMEOUT 300 FIXTURES_SETUP fed_in_process PASS_REGULAR_EXPRESSION
   "federation: 2 sites.*round 2/2 · test macro AUROC 0\\.[0-9]+ · sent [0-9.]+ MB up.*centralized: test macro AUROC 0\\.[0-9]+.*ledger [^\n]*: 2 rounds, every record sealed and linked.*problem: record 1 was edited.*problem: record 2 was edited.*exit=1")
+
+# The same federation with each site an MPI rank: the same global model, bit for bit, and an intact ledger.
+if(THORAX_MPIRUN)
+  add_test(NAME dist_federate_mpi COMMAND sh -c "rm -rf '${_fed}-mpi' && bash '${CMAKE_CURRENT_SOURCE_DIR}/dist/mpirun.sh' 2 '$<TARGET_FILE:thorax>' federate --mpi ${_fed_sites} --rounds 2 --local-epochs 1 --model 'small_cnn?width=8' --res 32 --batch 16 --threads 1 --out '${_fed}-mpi' && '$<TARGET_FILE:thorax>' ledger verify '${_fed}-mpi' && '${THORAX_PYTHON}' '${CMAKE_CURRENT_SOURCE_DIR}/dist/compare_weights.py' '${_fed}-mpi/round-002.safetensors' '${_fed}/round-002.safetensors' --tol 0")
+  set_tests_properties(dist_federate_mpi PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED fed_in_process PASS_REGULAR_EXPRESSION
+    "2 sites \\(one per MPI rank\\).*round 2/2 · test macro AUROC.*centralized comparison skipped.*ledger [^\n]*: 2 rounds, every record sealed.*largest relative difference 0 ")
+endif()

@@ -27,6 +27,9 @@ class Communicator {
   // Every rank's `mine` (the same byte count on each), concatenated in rank order, on every rank.
   virtual void allgather(std::span<const uint8_t> mine, std::span<uint8_t> all) = 0;
   virtual void broadcast(std::span<uint8_t> bytes, int root) = 0;
+  // A message from this rank to one other, which only that rank receives (federated sites' pair keys).
+  virtual void send(std::span<const uint8_t> bytes, int to) = 0;
+  virtual void recv(std::span<uint8_t> bytes, int from) = 0;
   virtual void barrier() = 0;
   // Ends the whole job (every rank) after one rank failed: the others would otherwise wait forever.
   [[noreturn]] virtual void abort(int code) = 0;

@@ -80,6 +80,15 @@ class MpiWorld final : public Communicator {
                       MPI_COMM_WORLD),
             "broadcast");
   }
+  void send(std::span<const uint8_t> bytes, int to) override {
+    if (bytes.size() >= kChunk) throw std::invalid_argument("send: a message of 1 GiB or more");
+    check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, to, 0, MPI_COMM_WORLD), "send");
+  }
+  void recv(std::span<uint8_t> bytes, int from) override {
+    if (bytes.size() >= kChunk) throw std::invalid_argument("recv: a message of 1 GiB or more");
+    check(MPI_Recv(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+          "recv");
+  }
   void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "barrier"); }
   [[noreturn]] void abort(int code) override {
     MPI_Abort(MPI_COMM_WORLD, code);
