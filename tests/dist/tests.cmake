@@ -24,3 +24,12 @@ if(THORAX_MPIRUN)
   set_tests_properties(dist_federate_mpi PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED fed_in_process PASS_REGULAR_EXPRESSION
     "2 sites \\(one per MPI rank\\).*round 2/2 · test macro AUROC.*centralized comparison skipped.*ledger [^\n]*: 2 rounds, every record sealed.*largest relative difference 0 ")
 endif()
+
+# NCCL all-reduce across 2 ranks' GPUs: compiled wherever CUDA and NCCL are; runs only where a GPU exists
+# (label cuda-device: skipped, saying why, on our machines and CI).
+if(TARGET thorax_nccl AND THORAX_MPIRUN)
+  add_executable(nccl_allreduce_check dist/nccl_allreduce_main.cpp)
+  target_link_libraries(nccl_allreduce_check PRIVATE thorax_nccl)
+  add_test(NAME dist_nccl_allreduce COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/dist/mpirun.sh 2 $<TARGET_FILE:nccl_allreduce_check>)
+  set_tests_properties(dist_nccl_allreduce PROPERTIES LABELS cuda-device SKIP_RETURN_CODE 77)
+endif()
