@@ -47,6 +47,8 @@ void add_optimization_options(CLI::App* cmd, train::TrainConfig& c, bool* epochs
   cmd->add_option("--batch", c.batch_size, "Batch size")->group(g);
   cmd->add_option("--accumulate", c.accumulate, "Accumulate gradients over this many batches per step")->group(g);
   cmd->add_option("--clip-grad", c.clip_grad, "Clip the global gradient norm (0 = off)")->group(g);
+  cmd->add_option("--on-nonfinite", c.on_nonfinite, "NaN or Inf in the loss or a gradient: stop (an error naming the step "
+                  "and the layer) | skip (drop that step, count it in metrics.jsonl, go on)")->group(g);
 }
 
 void add_contrastive_options(CLI::App* cmd, train::TrainConfig& c) {

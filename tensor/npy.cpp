@@ -1,5 +1,6 @@
 #include "tensor/npy.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -7,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
+
+#include "tensor/crash_point.h"
 
 namespace thorax {
 
@@ -23,18 +26,24 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const auto half = static_cast<std::streamsize>(bytes.size() / 2);
+    f.write(bytes.data(), half);
+    f.flush();
+    crash_point("mid-write");
+    f.write(bytes.data() + half, static_cast<std::streamsize>(bytes.size()) - half);
     f.flush();
     if (!f) {
       std::remove(tmp.c_str());
       throw std::runtime_error("writing " + path + " failed (disk full?)");
     }
   }
+  crash_point("before-rename");
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string why = std::strerror(errno);
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + why);
   }
+  crash_point("after-rename");
 }
 
 static DType dtype_from_descr(const std::string& d, const std::string& what) {
@@ -95,10 +104,14 @@ Tensor npy_parse(const std::string& bytes, const std::string& what) {
   if (header_start + header_len > bytes.size()) throw std::runtime_error(what + ": truncated .npy header");
   std::string h = bytes.substr(header_start, header_len);
   std::string descr = header_value(h, "descr", what);
+  if (descr.size() < 2 || descr.front() != '\'' || descr.back() != '\'')
+    throw std::runtime_error(what + ": .npy descr " + descr + " is not a quoted dtype such as '<f4'");
   DType dt = dtype_from_descr(descr.substr(1, descr.size() - 2), what);
   if (header_value(h, "fortran_order", what) != "False")
     throw std::runtime_error(what + ": Fortran-order .npy arrays are not supported; save with C order");
   std::string shp = header_value(h, "shape", what);
+  if (shp.size() < 2 || shp.front() != '(' || shp.back() != ')')
+    throw std::runtime_error(what + ": bad .npy shape " + shp + " (expected a tuple such as (3, 4))");
   Shape shape;
   for (size_t i = 1; i < shp.size();) {
     size_t j = shp.find_first_of(",)", i);
@@ -106,9 +119,10 @@ Tensor npy_parse(const std::string& bytes, const std::string& what) {
     size_t a = tok.find_first_not_of(' ');
     if (a != std::string::npos) {
       try {
+        const std::string digits = tok.substr(a, tok.find_last_not_of(' ') + 1 - a);
         size_t used = 0;
-        long long v = std::stoll(tok.substr(a), &used);
-        if (v < 0) throw std::out_of_range("negative");
+        long long v = std::stoll(digits, &used);
+        if (v < 0 || used != digits.size()) throw std::out_of_range("not a size");
         shape.push_back(v);
       } catch (const std::exception&) {
         throw std::runtime_error(what + ": bad .npy shape " + shp);
@@ -117,11 +131,14 @@ Tensor npy_parse(const std::string& bytes, const std::string& what) {
     if (j == std::string::npos || shp[j] == ')') break;
     i = j + 1;
   }
-  // Overflow-safe size check before allocating anything.
-  size_t elems = 1;
+  // Overflow-safe size check before allocating anything. Every dimension counts, zero or not: a (0, 2^62, 4) array
+  // holds nothing, yet its strides would overflow 64 bits.
+  size_t elems = 1, span = 1;
   for (int64_t d : shape) {
-    if (d != 0 && elems > (static_cast<size_t>(1) << 48) / static_cast<size_t>(d))
+    const size_t extent = std::max<size_t>(static_cast<size_t>(d), 1);
+    if (span > (static_cast<size_t>(1) << 48) / extent)
       throw std::runtime_error(what + ": .npy shape " + shp + " is too large");
+    span *= extent;
     elems *= static_cast<size_t>(d);
   }
   size_t payload = elems * dtype_size(dt);
@@ -129,6 +146,12 @@ Tensor npy_parse(const std::string& bytes, const std::string& what) {
   if (bytes.size() - data_start < payload)
     throw std::runtime_error(what + ": .npy data truncated (" + std::to_string(bytes.size() - data_start) +
                              " bytes for " + std::to_string(payload) + " expected)");
+  // A bool is one byte holding 0 or 1; any other byte would be a value no bool can have.
+  if (dt == DType::boolean)
+    for (size_t i = 0; i < payload; ++i)
+      if (static_cast<unsigned char>(bytes[data_start + i]) > 1)
+        throw std::runtime_error(what + ": .npy bool element " + std::to_string(i) + " is byte " +
+                                 std::to_string(static_cast<unsigned char>(bytes[data_start + i])) + ", not 0 or 1");
   Tensor t = Tensor::empty(shape, dt);
   if (payload) std::memcpy(t.storage()->data(), bytes.data() + data_start, payload);
   return t;

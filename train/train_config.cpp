@@ -12,7 +12,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     normalize, augment, cache, model, init, init_classifier, freeze_encoder, unfreeze_after, loss, focal_gamma, focal_alpha,
     class_weights, oversample, label_smoothing, temperature, projection_dim, projection_hidden, contrastive_weight,
     optimizer, lr, weight_decay, momentum, encoder_lr_scale, scheduler,
-    warmup_epochs, plateau_patience, plateau_factor, epochs, batch_size, accumulate, clip_grad, patience, select,
+    warmup_epochs, plateau_patience, plateau_factor, epochs, batch_size, accumulate, clip_grad, on_nonfinite, patience, select,
     seed, threads, distributed, sync_bn)
 
 nlohmann::json TrainConfig::to_json() const {
@@ -59,6 +59,7 @@ void TrainConfig::check() const {
   require_one_of("--normalize", normalize, {"unit", "imagenet", "xrv"});
   data::augment_preset(augment, 8, 8);  // throws, with the reason, on an unknown preset or option
   require(unfreeze_after < 0 || freeze_encoder, "--unfreeze-after needs --freeze-encoder");
+  require_one_of("--on-nonfinite", on_nonfinite, {"stop", "skip"});
   require(!sync_bn || distributed, "--sync-bn synchronizes batch norm across the processes of --distributed training");
   require_one_of("--loss", loss, {"auto", "bce", "weighted_bce", "focal", "ce"});
   require(focal_gamma >= 0, "--focal-gamma must be ≥ 0");

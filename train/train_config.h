@@ -55,6 +55,7 @@ struct TrainConfig {
   double plateau_factor = 0.1;
   int epochs = 10, batch_size = 32, accumulate = 1;
   double clip_grad = 0.0;              // max global gradient norm; 0 = off
+  std::string on_nonfinite = "stop";   // NaN/Inf in the loss or a gradient: stop (error naming step and layer) | skip the step
   int patience = 0;                    // early stopping: epochs without a better validation score; 0 = off
   std::string select = "auroc";        // what "better" means on validation: auroc (macro) | loss
   // run

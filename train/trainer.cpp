@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "data/split.h"
 #include "data/stats.h"
@@ -21,6 +24,7 @@
 #include "nn/sgd.h"
 #include "nn/state_dict.h"
 #include "nn/weights_file.h"
+#include "tensor/crash_point.h"
 #include "train/checkpoint.h"
 #include "train/contrastive.h"
 #include "train/data_parallel.h"
@@ -86,6 +90,27 @@ std::string model_spec_for(const std::string& spec, const data::Dataset& d, cons
   return spec + (spec.find('?') == std::string::npos ? "?" : "&") + "rare=" + rare;
 }
 
+// Refuses to start a run whose checkpoints cannot fit: checkpoint-last, checkpoint-best and the temporary copy
+// of one being written, each the model's state plus the optimizer's (Adam keeps two values per weight).
+void check_disk_room(const RunDir& run, const models::Model& model, const nn::Module* head, const TrainConfig& c) {
+  double state = 0;
+  for (const auto& [name, t] : model.state_dict()) state += static_cast<double>(t.numel()) * dtype_size(t.dtype());
+  if (head)
+    for (const auto& [name, t] : head->state_dict()) state += static_cast<double>(t.numel()) * dtype_size(t.dtype());
+  const double slots = c.optimizer == "adam" || c.optimizer == "adamw" ? 2 : 1;
+  const double needed = 3 * state * (1 + slots) + (1 << 20);
+  std::error_code ec;
+  const auto space = std::filesystem::space(run.root(), ec);
+  if (ec) return;  // the writes themselves will say what is wrong
+  if (static_cast<double>(space.available) < needed) {
+    char text[256];
+    std::snprintf(text, sizeof text, "%s has %.1f MB free but this run's checkpoints need about %.1f MB", run.root().c_str(),
+                  space.available / 1e6, needed / 1e6);
+    throw std::runtime_error(std::string(text) + " (checkpoint-last, checkpoint-best and a temporary copy while "
+                             "writing): free some space or choose another --out");
+  }
+}
+
 std::vector<size_t> merged(std::vector<size_t> a, const std::vector<size_t>& b) {
   a.insert(a.end(), b.begin(), b.end());
   std::sort(a.begin(), a.end());
@@ -102,12 +127,14 @@ class TrainingRun {
  private:
   struct EpochTotals {
     double loss = 0, contrastive = 0, top1 = 0;
-    int64_t images = 0, batches = 0;
+    int64_t images = 0, batches = 0, skipped = 0;  // skipped: optimizer steps dropped for NaN/Inf (--on-nonfinite skip)
   };
   EpochTotals train_epoch(int64_t epoch, bool frozen);
   Tensor batch_loss(const data::Batch& batch, EpochTotals& totals);
   void finish();
   Companions companions() { return head_ ? Companions{{kProjection, head_.get()}} : Companions{}; }
+  std::string first_nonfinite_gradient() const;
+  std::string first_nonfinite_output(const Tensor& images);
 
   TrainConfig c_;
   TrainRunOptions opt_;
@@ -130,6 +157,7 @@ class TrainingRun {
   TrainState state_;
   std::vector<nlohmann::json> history_;
   nn::ModelCard card_;
+  nn::NamedTensors named_params_;  // the model's and the projection head's, for naming a layer that went NaN
 };
 
 TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainRunOptions& opt)
@@ -138,17 +166,20 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
     std::printf("%s\n", s.c_str());
     std::fflush(stdout);
   };
+  // A run killed before its first checkpoint resumes from its first epoch, with its config.json.
+  const bool from_checkpoint = opt.resume && run_.has("checkpoint-last.safetensors");
   if (opt.resume) {
-    if (!run_.has("checkpoint-last.safetensors"))
-      throw std::runtime_error(out_dir + " has no checkpoint-last.safetensors to resume from");
+    if (!run_.has("config.json"))
+      throw std::runtime_error(out_dir + " holds no run to resume (no config.json): start one with --data ... --out " +
+                               out_dir);
     c = TrainConfig::from_json(read_json_file(run_.config()).at("config"));
     c.epochs = static_cast<int>(std::max<int64_t>(c.epochs, opt.epochs));
   }
   if (c.distributed) {
     dp_.emplace(mpi_world());
     writer_ = dp_->writer();
-    // The other ranks wait until rank 0 has checked the folder and written config.json and split.json, then
-    // read that split: every rank trains on the same one.
+    // The other ranks wait until rank 0 has checked the folder and written split.json, then read that split:
+    // every rank trains on the same one.
     if (!writer_) dp_->comm().barrier();
   }
   if (!writer_) print_ = [](const std::string&) {};
@@ -171,19 +202,11 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
          std::to_string(e.val.size()) + ", test " + std::to_string(e.test.size()) +
          (c.method == "simclr" ? " (pretraining on train + val images, labels unused)" : "") +
          (c.shuffle_labels && c.method != "simclr" ? " — labels shuffled among train and val (control run)" : ""));
-  if (!opt.resume && writer_)
-    write_json_file(run_.config(), {{"command", c.method == "simclr" ? "pretrain" : "train"},
-                                    {"config", c.to_json()},
-                                    {"labels", d.labels.to_json()},
-                                    {"pipeline", pipeline_.to_json()},
-                                    {"thorax_version", nn::thorax_version()},
-                                    {"created_at", nn::utc_timestamp()},
-                                    {"processes", dp_ ? dp_->size() : 1}});
-  if (dp_ && writer_) dp_->comm().barrier();
+  if (dp_ && writer_) dp_->comm().barrier();  // split.json is written: the other ranks may read it
 
   Generator gen(c.seed);
   model_ = models::create_model(model_spec_for(c.model, d, e.train), {c.channels, static_cast<int64_t>(d.labels.size())}, gen);
-  if (!c.init.empty() && !opt.resume) load_encoder(*model_, c.init, info_.classifier, c.init_classifier, print_);
+  if (!c.init.empty() && !from_checkpoint) load_encoder(*model_, c.init, info_.classifier, c.init_classifier, print_);
   // All parameters go to the optimizer, frozen or not, so its groups (and checkpointed state) stay the same when
   // the encoder is unfrozen later; frozen parameters get no gradient and the optimizers skip them.
   std::vector<nn::ParamGroup> groups(2);
@@ -200,6 +223,9 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
     nn::reset_parameters(*head_, gen);
     for (const Tensor& p : head_->parameters()) groups[1].params.push_back(p);
   }
+  named_params_ = model_->named_parameters();
+  if (head_)
+    for (const auto& [name, p] : head_->named_parameters()) named_params_.emplace_back(std::string(kProjection) + "." + name, p);
   if (c.optimizer == "sgd") {
     nn::SgdOptions o;
     o.momentum = c.momentum;
@@ -213,6 +239,16 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
   } else {
     optimizer_ = std::make_unique<nn::AdamW>(groups);
   }
+  // Checked before config.json makes the folder a run: a refused start leaves nothing to --resume.
+  if (writer_) check_disk_room(run_, *model_, head_.get(), c);
+  if (!opt.resume && writer_)
+    write_json_file(run_.config(), {{"command", c.method == "simclr" ? "pretrain" : "train"},
+                                    {"config", c.to_json()},
+                                    {"labels", d.labels.to_json()},
+                                    {"pipeline", pipeline_.to_json()},
+                                    {"thorax_version", nn::thorax_version()},
+                                    {"created_at", nn::utc_timestamp()},
+                                    {"processes", dp_ ? dp_->size() : 1}});
   std::string loss_text;
   if (supervised_) {
     objective_.emplace(c, d, e.train);
@@ -256,7 +292,16 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
   const int64_t steps_per_epoch = (loader_->batches_per_epoch() + c.accumulate - 1) / c.accumulate;
   schedule_.emplace(c.scheduler, steps_per_epoch * c.epochs, steps_per_epoch * c.warmup_epochs, c.plateau_patience,
                     c.plateau_factor);
-  if (opt.resume) {
+  if (opt.resume && writer_) {
+    // A run killed while writing leaves its temporary files (name.tmp.PID): never read, removed here.
+    int64_t partial = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(run_.root()))
+      if (entry.path().filename().string().find(".tmp.") != std::string::npos)
+        partial += std::filesystem::remove(entry.path()) ? 1 : 0;
+    if (partial > 0) print_("resume: removed " + std::to_string(partial) + " partial file(s) left by the interrupted run");
+  }
+  if (opt.resume && !from_checkpoint) print_("resume: no checkpoint was written yet, so the run starts over from epoch 1");
+  if (from_checkpoint) {
     state_ = load_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, companions());
     schedule_->load_state(state_.schedule);
     history_ = read_jsonl_file(run_.metrics());
@@ -348,23 +393,49 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
   data::Batch batch;
   EpochTotals t;
   optimizer_->zero_grad();
+  const bool skip_nonfinite = c_.on_nonfinite == "skip";
+  bool bad_step = false;  // a batch of the current step had a NaN/Inf loss
+  auto where = [&] {
+    return "at epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(state_.step + 1) + " (batch " +
+           std::to_string(t.batches + 1) + ")";
+  };
   while (loader_->next(batch)) {
     Tensor loss = batch_loss(batch, t);
     const double value = loss.item();
-    if (!std::isfinite(value))
-      throw std::runtime_error("the training loss became " + std::to_string(value) + " at epoch " +
-                               std::to_string(epoch + 1) + ", batch " + std::to_string(t.batches + 1) +
-                               ": lower --lr or use --clip-grad");
-    // Data-parallel: this rank's share of the global batch's mean loss (train/data_parallel.h).
+    const bool finite = std::isfinite(value);
+    if (!finite && !skip_nonfinite) {
+      const std::string layer = first_nonfinite_output(batch.images);
+      throw std::runtime_error("the training loss became " + std::to_string(value) + " " + where() + " (" +
+                               (layer.empty() ? "every layer's output is finite: the loss itself overflowed"
+                                              : "the first layer with a NaN or Inf output: " + layer) +
+                               "): lower --lr, use --clip-grad, or --on-nonfinite skip");
+    }
+    // Data-parallel: this rank's share of the global batch's mean loss (train/data_parallel.h). A NaN loss still
+    // goes through backward there, so that every rank sums its gradients and all of them skip the step together.
     const double share = dp_ ? static_cast<double>(batch.images.size(0)) / batch.global_size : 1.0;
-    autograd::backward(c_.accumulate > 1 || share != 1.0 ? loss * (share / c_.accumulate) : loss);
-    t.loss += value * batch.images.size(0);
+    if (finite || dp_) autograd::backward(c_.accumulate > 1 || share != 1.0 ? loss * (share / c_.accumulate) : loss);
+    bad_step = bad_step || !finite;
+    if (finite) t.loss += value * batch.images.size(0);
     t.images += batch.images.size(0);
     ++t.batches;
     if (t.batches % c_.accumulate == 0 || t.batches == batches) {
       std::vector<Tensor> all;
       for (const auto& g : optimizer_->groups()) all.insert(all.end(), g.params.begin(), g.params.end());
       if (dp_) dp_->sum_gradients(all);
+      const std::string bad = first_nonfinite_gradient();
+      if (!bad.empty() && !skip_nonfinite)
+        throw std::runtime_error("the gradient of " + bad + " became NaN or Inf " + where() +
+                                 ": lower --lr, use --clip-grad, or --on-nonfinite skip");
+      if (!bad.empty() || bad_step) {
+        // Skipped: no update, and the schedule moves on as if the step had been taken (a resumed run agrees).
+        print_("  skipped step " + std::to_string(state_.step + 1) + " of epoch " + std::to_string(epoch + 1) + ": " +
+               (bad.empty() ? std::string("the loss was NaN or Inf") : "the gradient of " + bad + " was NaN or Inf"));
+        ++t.skipped;
+        bad_step = false;
+        optimizer_->zero_grad();
+        ++state_.step;
+        continue;
+      }
       if (c_.clip_grad > 0) nn::clip_grad_norm(all, c_.clip_grad);
       optimizer_->set_lr_factor(schedule_->factor(state_.step));
       optimizer_->step();
@@ -375,6 +446,7 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
   }
   if (dp_) {
     // The epoch's totals over every rank's images.
+    // (t.skipped needs no sum: all ranks skip a step together.)
     const std::vector<double> all = dp_->sum({t.loss, t.contrastive, t.top1, static_cast<double>(t.images)});
     t.loss = all[0];
     t.contrastive = all[1];
@@ -404,6 +476,10 @@ TrainSummary TrainingRun::run() {
                            {"train_images_per_s", t.images / train_seconds}};
     std::string text = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs) + " · train loss " +
                        fmt("%.4f", t.loss / images);
+    if (t.skipped > 0) {
+      line["skipped_steps"] = t.skipped;
+      text += " · " + std::to_string(t.skipped) + " steps skipped (NaN/Inf)";
+    }
     if (contrastive_) {
       line["contrastive_loss"] = t.contrastive / images;
       line["contrastive_top1"] = t.top1 / images;
@@ -444,6 +520,7 @@ TrainSummary TrainingRun::run() {
       if (improved) save_checkpoint(run_.checkpoint_best(), *model_, *optimizer_, state_, card_, companions());
       save_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, state_, card_, companions());
     }
+    crash_point("after-epoch");
     print_(text + " · lr " + fmt("%.3g", line["lr"].get<double>()) + " · " + fmt("%.1f", t.images / train_seconds) + " img/s");
     ++summary.epochs_run;
     if (supervised_ && c_.patience > 0 && state_.epochs_since_best >= c_.patience) {
@@ -462,6 +539,45 @@ TrainSummary TrainingRun::run() {
   if (writer_ && (summary.stop_reason == "finished" || summary.stop_reason.rfind("early", 0) == 0)) finish();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
+}
+
+bool has_nonfinite(const Tensor& t) {
+  if (!t.defined() || t.dtype() != DType::f32) return false;
+  const Tensor c = t.contiguous();
+  const float* v = c.data<float>();
+  for (int64_t i = 0; i < c.numel(); ++i)
+    if (!std::isfinite(v[i])) return true;
+  return false;
+}
+
+// Notes the first module, in the order their forward passes finish, whose output holds NaN or Inf.
+class NonfiniteFinder : public nn::ForwardObserver {
+ public:
+  explicit NonfiniteFinder(const nn::Module& root) {
+    for (const auto& [name, m] : root.named_modules()) names_[m] = name.empty() ? "(the model's output)" : name;
+  }
+  void on_forward(const nn::Module& m, const Tensor&, const Tensor& output) override {
+    if (first.empty() && has_nonfinite(output)) first = names_[&m];
+  }
+  std::string first;
+
+ private:
+  std::map<const nn::Module*, std::string> names_;
+};
+
+std::string TrainingRun::first_nonfinite_gradient() const {
+  for (const auto& [name, p] : named_params_)
+    if (has_nonfinite(p.grad())) return name;
+  return "";
+}
+
+// Where a blow-up starts: the batch through the model once more, without a graph, watching every layer's output.
+std::string TrainingRun::first_nonfinite_output(const Tensor& images) {
+  autograd::NoGrad no_grad;
+  NonfiniteFinder finder(*model_);
+  nn::ObserverScope scope(*model_, finder);
+  model_->run(images);
+  return finder.first;
 }
 
 TrainingRun::~TrainingRun() {
