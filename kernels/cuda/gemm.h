@@ -13,5 +13,11 @@ void sgemm_naive(int M, int N, int K, float alpha, const float* A, int lda, cons
 // v2, kernel sgemm_tiled_kernel<tile>: tile x tile blocks staged through shared memory; tile is 8, 16 or 32.
 void sgemm_tiled(int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb, float beta,
                  float* C, int ldc, int tile = 16);
+// v3, kernel sgemm_register_blocked_kernel<BM, BN, BK, TM, TN>: each thread computes a TM x TN block of C
+// from registers; block_tile 32 -> <32, 32, 8, 4, 4> (64 threads), 64 -> <64, 64, 8, 8, 4> (128 threads).
+// Tiles are loaded with float4 when sgemm_vector_loads(A, lda, B, ldb), with scalar loads otherwise.
+void sgemm_register_blocked(int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+                            float beta, float* C, int ldc, int block_tile = 64);
+bool sgemm_vector_loads(const float* A, int lda, const float* B, int ldb);
 
 }  // namespace thorax::cuda

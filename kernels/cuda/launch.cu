@@ -14,6 +14,10 @@ std::map<std::string, long>& counts() {
   static std::map<std::string, long> c;
   return c;
 }
+std::vector<LaunchRecord>& launch_log() {
+  static std::vector<LaunchRecord> l;
+  return l;
+}
 }  // namespace
 
 std::string describe_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes) {
@@ -38,9 +42,15 @@ std::string describe_launch(const char* name, Dim3 grid, Dim3 block, std::size_t
   return out;
 }
 
-void count_launch(const char* name) {
+void count_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes) {
   std::lock_guard<std::mutex> lock(counts_mutex());
   ++counts()[name];
+#if defined(THORAX_CUDA_EMU)
+  // Only the emulator keeps the log: tests read it, and a GPU training run would grow it without bound.
+  launch_log().push_back({name, grid, block, shared_bytes});
+#else
+  (void)grid, (void)block, (void)shared_bytes;
+#endif
 }
 
 long launch_count(const std::string& name) {
@@ -52,6 +62,21 @@ long launch_count(const std::string& name) {
 std::map<std::string, long> launch_counts() {
   std::lock_guard<std::mutex> lock(counts_mutex());
   return counts();
+}
+
+}  // namespace thorax::cuda
+
+namespace thorax::cuda {
+
+std::size_t launch_log_size() {
+  std::lock_guard<std::mutex> lock(counts_mutex());
+  return launch_log().size();
+}
+
+std::vector<LaunchRecord> launch_log_since(std::size_t first) {
+  std::lock_guard<std::mutex> lock(counts_mutex());
+  if (first >= launch_log().size()) return {};
+  return std::vector<LaunchRecord>(launch_log().begin() + static_cast<std::ptrdiff_t>(first), launch_log().end());
 }
 
 }  // namespace thorax::cuda

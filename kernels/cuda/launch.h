@@ -14,6 +14,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #if defined(THORAX_CUDA_EMU)
 #include "kernels/cuda/emu/emulator.h"
@@ -48,15 +49,24 @@ KernelRef<P...> kernel_ref(void (*fn)(P...), const char* name) {
 // "add_f32_grid_stride<<<(4,1,1), (96,1,1), 0>>>": how errors name a launch.
 std::string describe_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes);
 
-// Launch counters, by kernel name (launch.cu). Thread-safe.
-void count_launch(const char* name);
+// Launch counters, by kernel name, and a log of every launch's configuration (launch.cu). Thread-safe.
+// Tests read the log to prove which kernels ran, under which block shapes (tests/cuda/check.h); only the
+// emulated build keeps the log (on a GPU it stays empty).
+struct LaunchRecord {
+  std::string kernel;
+  Dim3 grid, block;
+  std::size_t shared_bytes = 0;
+};
+void count_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes);
 long launch_count(const std::string& name);
 std::map<std::string, long> launch_counts();
+std::size_t launch_log_size();
+std::vector<LaunchRecord> launch_log_since(std::size_t first);
 
 template <class... P, class... A>
 void launch(KernelRef<P...> kernel, Dim3 grid, Dim3 block, std::size_t shared_bytes, A&&... args) {
   static_assert(sizeof...(P) == sizeof...(A), "launch: wrong number of kernel arguments");
-  count_launch(kernel.name);
+  count_launch(kernel.name, grid, block, shared_bytes);
 #if defined(THORAX_CUDA_EMU)
   // Arguments are copied once, as a GPU launch copies them into the parameter buffer.
   std::tuple<P...> params(static_cast<P>(std::forward<A>(args))...);

@@ -122,6 +122,11 @@ void reduce_sum_f32_warp(const float* x, std::int64_t n, float* out, float* work
          static_cast<std::int64_t>(grid), out);
 }
 
+void fill_f32(float* p, std::int64_t n, float value, LaunchShape shape) {
+  launch(THORAX_KERNEL(fill_f32_kernel), Dim3(shape.grid ? shape.grid : blocks_for(n, shape.block)), Dim3(shape.block),
+         0, p, n, value);
+}
+
 void reduce_sum_f32_atomic(const float* x, std::int64_t n, float* out, LaunchShape shape) {
   require_whole_warps("reduce_sum_f32_atomic", shape);
   launch(THORAX_KERNEL(fill_f32_kernel), Dim3(1), Dim3(1), 0, out, std::int64_t{1}, 0.0f);

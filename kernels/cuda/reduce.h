@@ -18,4 +18,7 @@ void reduce_sum_f32_warp(const float* x, std::int64_t n, float* out, float* work
 // *out. One pass, no workspace, NOT deterministic (the order of the atomic adds varies); block % 32 == 0.
 void reduce_sum_f32_atomic(const float* x, std::int64_t n, float* out, LaunchShape shape = {});
 
+// p[i] = value, i < n (grid-stride). Kernel: fill_f32_kernel.
+void fill_f32(float* p, std::int64_t n, float value, LaunchShape shape = {});
+
 }  // namespace thorax::cuda

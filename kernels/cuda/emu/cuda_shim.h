@@ -26,6 +26,11 @@
 #define THORAX_DYNAMIC_SHARED(T, name) T* name = static_cast<T*>(::thorax::cuda::emu::dynamic_shared())
 
 using dim3 = thorax::cuda::emu::dim3;
+// CUDA's vector type for 16-byte loads (one LDG.128 on a GPU; four plain loads here).
+struct alignas(16) float4 {
+  float x, y, z, w;
+};
+inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
 using uint3 = thorax::cuda::emu::uint3;
 constexpr int warpSize = 32;
 

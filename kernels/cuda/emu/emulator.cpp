@@ -15,6 +15,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
 #include "kernels/cuda/launch.h"
 
 thread_local thorax::cuda::emu::uint3 threadIdx;
@@ -330,6 +334,13 @@ void run_grid(const char* name, dim3 grid, dim3 block, std::size_t shared_bytes,
   int finished = 0;
   bool stop = false;
   auto worker = [&](int t) {
+#if defined(__linux__)
+    // Named after its linear CUDA thread index, so gdb's `info threads` reads "cuda 5" and
+    // `thread find ^cuda 5$` gives its gdb number (emulator.h, "Stepping through a kernel in gdb").
+    char thread_name[16];
+    std::snprintf(thread_name, sizeof thread_name, "cuda %d", t);
+    pthread_setname_np(pthread_self(), thread_name);
+#endif
     threadIdx = {t % block.x, t / block.x % block.y, t / (block.x * block.y)};
     blockDim = block;
     gridDim = grid;

@@ -29,24 +29,28 @@
 // complete (some threads wait at __syncthreads while others wait at a warp operation) is reported as an
 // exception from launch() naming the kernel and the block, not a hang.
 //
-// Stepping through a kernel in gdb (for educators). Build the tests with debug info
-// (cmake -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug && cmake --build build-debug -j2 --target test_cuda),
-// then:
-//   gdb --args build-debug/tests/test_cuda -tc="*reduce_sum*"
-//   (gdb) break reduce_sum_shared_kernel          # the __global__ function is a plain C++ function here
-//   (gdb) run
-//   (gdb) print threadIdx                         # {x = 0, y = 0, z = 0}: the CUDA thread gdb stopped in
-//   (gdb) print blockIdx                          # the running block (blocks run one at a time)
-//   (gdb) print blockDim
-//   (gdb) info threads                            # gdb thread 1 is the host; 2, 3, ... are CUDA threads
-//   (gdb) thread 3                                # switch to another CUDA thread of the block (parked in a
-//   (gdb) print threadIdx                         #   futex wait until its turn) and see its own index
-//   (gdb) next / step / print sdata[0]@blockDim.x # shared memory is ordinary memory
+// Stepping through a kernel in gdb (for educators). The emulated kernels, the emulator and test_cuda are
+// always compiled with -g, so gdb finds kernel source lines and `print threadIdx` works in any build. For
+// line-by-line stepping without optimized-out locals, configure once with THORAX_CUDA_EMU_DEBUG=ON (-O0 for
+// those targets only; the rest of thorax stays Release):
+//   cmake -S . -B build -DTHORAX_CUDA_EMU_DEBUG=ON && cmake --build build -j2 --target test_cuda
+//   gdb --args build/tests/test_cuda -tc="*reduce_sum*"
 //   (gdb) break reduce_sum_shared_kernel if threadIdx.x == 3 && blockIdx.x == 1
-// Under the forward/reverse/shuffle schedules only one CUDA thread runs at a time: `next` in one thread
-// stops at a __syncthreads until the others have reached it, so `continue` (or a breakpoint on the line
-// after the barrier) to let them. The shuffle schedule's seed (set_schedule) replays the same order.
-// A Release build also stops at `break reduce_sum_shared_kernel`, but has no types for `print threadIdx`.
+//   (gdb) run                              # stops in CUDA thread 3 of block 1: a kernel is a C++ function
+//   (gdb) print threadIdx                  # {x = 3, y = 0, z = 0}; also blockIdx, blockDim, gridDim
+//   (gdb) next                             # step the kernel's lines as this CUDA thread
+//   (gdb) print sdata[0]@blockDim.x        # shared memory is plain memory: NaN where no thread wrote yet
+//   (gdb) info threads                     # each CUDA thread is an OS thread named "cuda <linear index>"
+//   (gdb) thread find ^cuda 5$             # "Thread 263 has target name 'cuda 5'": gdb's numbers differ
+//   (gdb) thread 263                       # switch to CUDA thread 5 of the same block
+//   (gdb) print threadIdx                  # {x = 5, ...}: thread-local, so per thread
+//   (gdb) frame function reduce_sum_shared_kernel   # up from its wait to its kernel frame; print tid
+// Under the forward/reverse/shuffle schedules one CUDA thread runs at a time, in schedule order, and the
+// others wait (in a futex) for their turn: a thread that has not started this block yet has no kernel frame.
+// `next` over a __syncthreads lets the other threads run up to the barrier before this one continues, so
+// after it every thread of the block has a kernel frame. The shuffle schedule's seed (set_schedule)
+// replays the same interleaving, so a wrong answer can be stepped through again. (Checked with gdb 13 in
+// batch mode: gdb -batch -x commands.gdb --args build/tests/test_cuda -tc="*reduce_sum*".)
 #pragma once
 #include <cstddef>
 #include <cstdint>
