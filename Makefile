@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test demo bench clean
+.PHONY: setup configure build test demo bench install clean
 
 setup:
 	bash tools/setup_debian.sh
@@ -38,6 +38,11 @@ bench: build
 	$(BUILD)/thorax bench model $(BENCH_MODELS) --batch 8 --res 224 --threads 2
 	@if [ -d "$(BENCH_DATA)/kermany/train" ]; then $(BUILD)/thorax bench loader --data "folder:$(BENCH_DATA)/kermany/train" --threads 2; \
 	else echo "loader bench skipped: no $(BENCH_DATA)/kermany/train (set BENCH_DATA=...)"; fi
+
+# thorax as a library: the command, static libraries, headers and a CMake package (find_package(thorax)) under PREFIX.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD)

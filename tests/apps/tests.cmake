@@ -74,3 +74,10 @@ set_tests_properties(cli_compare_data PROPERTIES FIXTURES_REQUIRED "cli_ft;cli_p
 add_test(NAME cli_cv_kermany COMMAND sh -c "test -d '${THORAX_DATA_DIR}/kermany/train' || { echo 'skipping: no shared data'; exit 77; }; rm -rf '${_runs}/cv-kermany' && '$<TARGET_FILE:thorax>' cv --folds 3 --data 'folder:${THORAX_DATA_DIR}/kermany/train' --max-images 180 --model 'chest_attention_net?width=8' --res 32 --batch 16 --threads 2 --epochs 1 --resamples 20 --out '${_runs}/cv-kermany'")
 set_tests_properties(cli_cv_kermany PROPERTIES SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION
   "\\| 1 \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ .*\\| 3 \\| [0-9]+ .*mean ± sd: macro AUROC [0-9.]+ ± [0-9.]+ \\(3 folds\\)")
+
+# thorax as a library: `make install` into a temporary prefix, then examples/classify — a project of its own —
+# configured with find_package(thorax), built against the installed tree, and run.
+set(_inst ${CMAKE_CURRENT_BINARY_DIR}/install_example)
+add_test(NAME install_example COMMAND sh -c "rm -rf '${_inst}' && cmake --install '${CMAKE_BINARY_DIR}' --prefix '${_inst}/prefix' > '${_inst}.log' && cmake -S '${PROJECT_SOURCE_DIR}/examples/classify' -B '${_inst}/build' -DCMAKE_PREFIX_PATH='${_inst}/prefix' -DCMAKE_BUILD_TYPE=Release >> '${_inst}.log' && cmake --build '${_inst}/build' -j 2 >> '${_inst}.log' && '${_inst}/build/classify' '${_inst}/run' && ls '${_inst}/prefix/lib/cmake/thorax' '${_inst}/prefix/bin'")
+set_tests_properties(install_example PROPERTIES TIMEOUT 600 ENVIRONMENT "THORAX_CACHE=${_inst}-cache" PASS_REGULAR_EXPRESSION
+  "example: finished after 2 epochs; best val macro AUROC [0-9.]+ at epoch [12].*thoraxConfig.cmake.*thoraxTargets.cmake.*thorax\n")
