@@ -1,19 +1,17 @@
 #include "train/federated.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "models/registry.h"
 #include "models/weights.h"
 #include "nn/sha256.h"
 #include "nn/state_dict.h"
-#include "nn/weights_file.h"
+#include "tensor/npy.h"
 #include "train/comm/communicator.h"
 #include "train/experiment.h"
 #include "train/inference.h"
@@ -49,7 +47,6 @@ std::string round_file(int round) {
 struct Site {
   std::string name, spec, dir;
   Experiment e;
-  std::vector<std::string> split;
 };
 
 // The float tensors of the model's state, in state_dict order: what FedAvg averages.
@@ -177,14 +174,58 @@ nn::ModelCard card_for(const Site& first, const TrainConfig& c, const std::strin
   return card;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+// The centralized comparison: one run on the union of the sites ("SPEC + SPEC ...") with the union of their splits —
+// the same images in the same roles, pooled — for `epochs` epochs, scored like the global model.
+double centralized_auroc(const std::vector<Site>& sites, const SiteGroup& group, const TrainConfig& base, int epochs,
+                         const RunDir& run) {
+  std::string spec;
+  nlohmann::json split = {{"splits", nlohmann::json::object()}};
+  for (size_t k = 0; k < sites.size(); ++k) {
+    spec += (k ? " + " : "") + sites[k].spec;
+    const nlohmann::json own = read_json_file((fs::path(sites[k].dir) / "split.json").string());
+    for (const auto& [name, part] : own["splits"].items())
+      for (const auto& id : part["images"])
+        split["splits"][name]["images"].push_back(std::to_string(k) + ":" + id.get<std::string>());  // union ids
   }
-  fs::rename(tmp, path);
+  const std::string dir = run.path("centralized");
+  fs::create_directories(dir);
+  write_json_file((fs::path(dir) / "union-split.json").string(), split);
+  TrainConfig c = base;
+  c.data = spec;
+  c.split_file = (fs::path(dir) / "union-split.json").string();
+  c.epochs = epochs;
+  TrainRunOptions ro;
+  ro.progress = false;
+  ro.print = [](const std::string&) {};
+  const std::string out = (fs::path(dir) / "run").string();
+  train_run(c, out, ro);
+  std::unique_ptr<models::Model> central = models::load_model(RunDir(out).checkpoint_last()).model;
+  return pooled_test_auroc(*central, sites, group, base);
+}
+
+// federation.json and report.md: the rounds beside the centralized run.
+void write_reports(const FederatedConfig& fc, const TrainConfig& base, const FederatedSummary& summary,
+                   const RunDir& run, const std::string& out_dir) {
+  nlohmann::json j = {{"sites", fc.sites}, {"rounds", nlohmann::json::array()}, {"model", base.model},
+                      {"local_epochs", fc.local_epochs}, {"sites_as_mpi_ranks", fc.mpi}, {"config", base.to_json()}};
+  std::string md = "# Federated training\n\n" + std::to_string(fc.sites.size()) + " sites, FedAvg weighted by site size, " +
+                   std::to_string(fc.local_epochs) + " local epochs per round, secure aggregation (fixed point, pairwise "
+                   "masks mod 2^32); ledger: `thorax ledger verify " + out_dir + "`.\n\n" +
+                   "| round | test macro AUROC | MB up | MB down | seconds |\n|---|---|---|---|---|\n";
+  for (const FederatedRound& fr : summary.rounds) {
+    j["rounds"].push_back({{"round", fr.round}, {"test_macro_auroc", fr.macro_auroc}, {"bytes_up", fr.bytes_up},
+                           {"bytes_down", fr.bytes_down}, {"clipped", fr.clipped}, {"seconds", fr.seconds}});
+    md += "| " + std::to_string(fr.round) + " | " + fmt("%.4f", fr.macro_auroc) + " | " + fmt("%.2f", fr.bytes_up / 1e6) +
+          " | " + fmt("%.2f", fr.bytes_down / 1e6) + " | " + fmt("%.1f", fr.seconds) + " |\n";
+  }
+  if (summary.centralized_auroc >= 0) {
+    j["centralized"] = {{"test_macro_auroc", summary.centralized_auroc}, {"seconds", summary.centralized_seconds},
+                        {"epochs", fc.rounds * fc.local_epochs}};
+    md += "| centralized (union, " + std::to_string(fc.rounds * fc.local_epochs) + " epochs) | " +
+          fmt("%.4f", summary.centralized_auroc) + " | | | " + fmt("%.1f", summary.centralized_seconds) + " |\n";
+  }
+  write_json_file(run.path("federation.json"), j);
+  write_file_atomic(run.path("report.md"), md);
 }
 
 }  // namespace
@@ -346,56 +387,15 @@ FederatedSummary federate(const FederatedConfig& fc, const std::string& out_dir,
   if (fc.centralized && group.distributed()) {
     print("centralized comparison skipped: it needs every site's data in one process (run without --mpi for it)");
   } else if (fc.centralized) {
-    // The union of the sites with the union of their splits: the same images in the same roles, pooled.
     const auto t0 = Clock::now();
-    std::string spec;
-    nlohmann::json split = {{"splits", nlohmann::json::object()}};
-    for (size_t k = 0; k < sites.size(); ++k) {
-      spec += (k ? " + " : "") + sites[k].spec;
-      const nlohmann::json own = read_json_file((fs::path(sites[k].dir) / "split.json").string());
-      for (const auto& [name, part] : own["splits"].items())
-        for (const auto& id : part["images"]) split["splits"][name]["images"].push_back(std::to_string(k) + ":" + id.get<std::string>());
-    }
-    const std::string dir = run.path("centralized");
-    fs::create_directories(dir);
-    write_json_file((fs::path(dir) / "union-split.json").string(), split);
-    TrainConfig c = base;
-    c.data = spec;
-    c.split_file = (fs::path(dir) / "union-split.json").string();
-    c.epochs = fc.rounds * fc.local_epochs;
-    TrainRunOptions ro;
-    ro.progress = false;
-    ro.print = [](const std::string&) {};
-    print("centralized: training on the union of the sites (" + std::to_string(c.epochs) + " epochs)...");
-    train_run(c, (fs::path(dir) / "run").string(), ro);
-    std::unique_ptr<models::Model> central = models::load_model(RunDir((fs::path(dir) / "run").string()).checkpoint_last()).model;
-    summary.centralized_auroc = pooled_test_auroc(*central, sites, group, base);
+    print("centralized: training on the union of the sites (" + std::to_string(fc.rounds * fc.local_epochs) + " epochs)...");
+    summary.centralized_auroc = centralized_auroc(sites, group, base, fc.rounds * fc.local_epochs, run);
     summary.centralized_seconds = since(t0);
     print("centralized: test macro AUROC " + fmt("%.4f", summary.centralized_auroc) + " · " +
           format_duration(summary.centralized_seconds));
   }
   if (!writer) return summary;
-  // federation.json and report.md: the rounds beside the centralized run.
-  nlohmann::json j = {{"sites", fc.sites}, {"rounds", nlohmann::json::array()}, {"model", base.model},
-                      {"local_epochs", fc.local_epochs}, {"sites_as_mpi_ranks", fc.mpi}, {"config", base.to_json()}};
-  std::string md = "# Federated training\n\n" + std::to_string(sites.size()) + " sites, FedAvg weighted by site size, " +
-                   std::to_string(fc.local_epochs) + " local epochs per round, secure aggregation (fixed point, pairwise "
-                   "masks mod 2^32); ledger: `thorax ledger verify " + out_dir + "`.\n\n" +
-                   "| round | test macro AUROC | MB up | MB down | seconds |\n|---|---|---|---|---|\n";
-  for (const FederatedRound& fr : summary.rounds) {
-    j["rounds"].push_back({{"round", fr.round}, {"test_macro_auroc", fr.macro_auroc}, {"bytes_up", fr.bytes_up},
-                           {"bytes_down", fr.bytes_down}, {"clipped", fr.clipped}, {"seconds", fr.seconds}});
-    md += "| " + std::to_string(fr.round) + " | " + fmt("%.4f", fr.macro_auroc) + " | " + fmt("%.2f", fr.bytes_up / 1e6) +
-          " | " + fmt("%.2f", fr.bytes_down / 1e6) + " | " + fmt("%.1f", fr.seconds) + " |\n";
-  }
-  if (summary.centralized_auroc >= 0) {
-    j["centralized"] = {{"test_macro_auroc", summary.centralized_auroc}, {"seconds", summary.centralized_seconds},
-                        {"epochs", fc.rounds * fc.local_epochs}};
-    md += "| centralized (union, " + std::to_string(fc.rounds * fc.local_epochs) + " epochs) | " +
-          fmt("%.4f", summary.centralized_auroc) + " | | | " + fmt("%.1f", summary.centralized_seconds) + " |\n";
-  }
-  write_json_file(run.path("federation.json"), j);
-  write_text_file(run.path("report.md"), md);
+  write_reports(fc, base, summary, run, out_dir);
   print("wrote " + run.path("federation.json") + ", " + run.path("report.md") + " and " + run.path(kLedgerFile));
   return summary;
 }
