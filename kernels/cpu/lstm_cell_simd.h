@@ -1,25 +1,13 @@
 // The loops of kernels/cpu/lstm_cell_vec.h, written once over a vector type `V` (kernels/cpu/vec_<isa>.h).
 // Included only by lstm_cell_<isa>.cpp, inside an unnamed namespace.
 #pragma once
+#include "kernels/cpu/activation_simd.h"
 
 template <class V>
 uint32_t cell_lanes(int64_t n) {
   return n >= V::lanes ? V::all : n <= 0 ? 0u : (uint32_t(1) << n) - 1;
 }
 
-template <class V>
-typename V::type sigmoid(typename V::type x) {
-  const auto one = V::set1(1.0f);
-  return V::div(one, V::add(one, V::exp(V::sub(V::zero(), x))));
-}
-
-// tanh through e^−2|x| ≤ 1, so nothing overflows and small |x| keeps its relative accuracy.
-template <class V>
-typename V::type tanh_v(typename V::type x) {
-  const auto one = V::set1(1.0f);
-  const auto e = V::exp(V::mul(V::set1(-2.0f), V::abs(x)));
-  return V::copysign(V::div(V::sub(one, e), V::add(one, e)), x);
-}
 
 template <class V>
 void cell_forward(const float* gates, const float* c_prev, float* h, float* c, float* act, int64_t n, int64_t H) {
