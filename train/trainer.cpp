@@ -185,6 +185,9 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
   if (!writer_) print_ = [](const std::string&) {};
   if (!opt.resume && writer_ && run_.has("config.json"))
     throw std::runtime_error(out_dir + " already holds a run (config.json): use --resume to continue it, or another --out");
+  // A split.json without config.json is left by a start that was refused (no room for the checkpoints): this
+  // start makes its own split, from its own settings.
+  if (!opt.resume && writer_ && run_.has("split.json")) std::filesystem::remove(run_.split());
   c.check();
   c_ = c;
   supervised_ = c.method != "simclr";
