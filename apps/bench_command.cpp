@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/device_option.h"
 #include "bench/child_process.h"
 #include "bench/loader_rate.h"
 #include "bench/model_step.h"
@@ -112,6 +113,7 @@ void add_model(CLI::App* bench_cmd) {
   cmd->add_option("--batch", o->step.batch, "Images per step")->check(CLI::PositiveNumber);
   cmd->add_option("--res", o->step.res, "Input height and width in pixels")->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o->step.threads, "OpenMP threads")->check(CLI::Range(1, 1024));
+  add_device_option(cmd);
   cmd->add_option("--steps", o->step.steps, "Timed steps (the median is reported)")->check(CLI::Range(1, 100000));
   cmd->add_option("--warmup", o->step.warmup, "Untimed steps first")->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->step.seed, "Seed of the weights, images and labels");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "apps/device_option.h"
 #include "train/evaluation.h"
 #include "train/run_eval.h"
 
@@ -36,6 +37,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Bootstrap seed");
   cmd->add_option("--batch", o->batch, "Images per forward pass")->check(CLI::Range(1, 4096));
   cmd->add_option("--threads", o->threads, "Threads")->check(CLI::Range(1, 256));
+  add_device_option(cmd);
   cmd->callback([o] {
     omp_set_num_threads(o->threads);
     const train::RunDir run(o->run, false);

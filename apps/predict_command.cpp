@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "apps/device_option.h"
 #include "models/weights.h"
 #include "tensor/npy.h"
 #include "train/predict_images.h"
@@ -31,6 +32,7 @@ void add_predict_command(CLI::App& app) {
   cmd->add_option("--out", o->out, "Write the CSV here (atomically) instead of to standard output");
   cmd->add_option("--batch", o->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   cmd->add_option("--threads", o->threads, "Compute threads")->check(CLI::Range(1, 256));
+  add_device_option(cmd);
   cmd->callback([o] {
     if (o->run.empty() && o->weights.empty()) throw std::runtime_error("give --run DIR or --weights FILE");
     omp_set_num_threads(o->threads);

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "apps/device_option.h"
 #include "apps/train_options.h"
 
 namespace thorax::apps {
@@ -38,6 +39,7 @@ void add_pretrain_command(CLI::App& app) {
   add_contrastive_options(cmd, o->c);
   add_optimization_options(cmd, o->c, &o->epochs_given);
   add_distributed_options(cmd, o->c);
+  add_device_option(cmd);
   cmd->add_option("--stop-after", o->stop_after, "Stop after this many epochs of this invocation (resume later)")->group("");
   cmd->callback([o] { run_training(o->c, o->out, o->resume, o->epochs_given, o->stop_after); });
 }

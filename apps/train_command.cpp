@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "apps/device_option.h"
 #include "apps/train_options.h"
 
 namespace thorax::apps {
@@ -25,6 +26,7 @@ void add_train_command(CLI::App& app) {
   add_data_options(cmd, c);
   add_supervised_options(cmd, c, &o->semi, &o->epochs_given);
   add_distributed_options(cmd, c);
+  add_device_option(cmd);
   cmd->add_option("--stop-after", o->stop_after, "Stop after this many epochs of this invocation (resume later)")->group("");
   cmd->callback([o] {
     if (o->semi) o->c.method = "semi";

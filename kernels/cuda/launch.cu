@@ -1,4 +1,6 @@
-// Launch counters and launch descriptions shared by the GPU and the emulated builds (see launch.h).
+// Launch counters, launch descriptions and launch error messages shared by the GPU and the emulated builds
+// (see launch.h); check_launch, for the GPU build only, at the end.
+#include <cstdlib>
 #include <mutex>
 
 #include "kernels/cuda/launch.h"
@@ -18,6 +20,8 @@ std::vector<LaunchRecord>& launch_log() {
   static std::vector<LaunchRecord> l;
   return l;
 }
+// Per thread, as streams are: the launch that an error found at this thread's next synchronize belongs to.
+thread_local std::string last_launch;
 }  // namespace
 
 std::string describe_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes) {
@@ -43,6 +47,7 @@ std::string describe_launch(const char* name, Dim3 grid, Dim3 block, std::size_t
 }
 
 void count_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes) {
+  last_launch = describe_launch(name, grid, block, shared_bytes);
   std::lock_guard<std::mutex> lock(counts_mutex());
   ++counts()[name];
 #if defined(THORAX_CUDA_EMU)
@@ -78,5 +83,42 @@ std::vector<LaunchRecord> launch_log_since(std::size_t first) {
   if (first >= launch_log().size()) return {};
   return std::vector<LaunchRecord>(launch_log().begin() + static_cast<std::ptrdiff_t>(first), launch_log().end());
 }
+
+}  // namespace thorax::cuda
+
+namespace thorax::cuda {
+
+std::string last_launch_description() { return last_launch; }
+
+std::string cuda_error_message(const std::string& what, const std::string& error) {
+  std::string out = "CUDA error in " + what;
+  // A failed launch names itself in `what`; anything else names the launch the error most likely belongs to.
+  if (!last_launch.empty() && what.find(last_launch) == std::string::npos) {
+    out += " (the last kernel this thread launched: ";
+    out += last_launch;
+    out += ')';
+  }
+  out += ": ";
+  out += error;
+  return out;
+}
+
+#if !defined(THORAX_CUDA_EMU)
+void check_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes, cudaStream_t stream) {
+  const std::string config = describe_launch(name, grid, block, shared_bytes);
+  cudaError_t err = cudaGetLastError();
+  if (err != cudaSuccess) throw std::runtime_error(cuda_error_message("launch of " + config, cudaGetErrorString(err)));
+  // Read once: THORAX_CUDA_SYNC=1 is a debugging switch for a whole run, as CUDA_LAUNCH_BLOCKING is.
+  static const bool sync_each = [] {
+    const char* v = std::getenv("THORAX_CUDA_SYNC");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  if (!sync_each) return;
+  err = cudaStreamSynchronize(stream);
+  if (err != cudaSuccess)
+    throw std::runtime_error(
+        cuda_error_message("kernel " + config + " (THORAX_CUDA_SYNC=1 synchronized after it)", cudaGetErrorString(err)));
+}
+#endif
 
 }  // namespace thorax::cuda

@@ -2,8 +2,10 @@
 //
 //   launch(THORAX_KERNEL(add_f32_grid_stride), grid, block, shared_bytes, a, b, out, n);
 //
-// On a GPU (nvcc build) it is `kernel<<<grid, block, shared_bytes>>>(args...)` followed by a check of
-// cudaGetLastError() that throws a sentence naming the kernel and its launch configuration. In the emulated
+// On a GPU (nvcc build) it is `kernel<<<grid, block, shared_bytes, current_stream()>>>(args...)` followed by
+// a check of cudaGetLastError() that throws a sentence naming the kernel and its launch configuration (and,
+// with THORAX_CUDA_SYNC=1 in the environment, a synchronize after every launch, so that an error inside the
+// kernel — an illegal address — is reported against that kernel rather than at some later call). In the emulated
 // build (THORAX_CUDA_EMU, see emu/emulator.h) it runs the grid on CPU threads, synchronously, and throws the
 // same sentence for a configuration a GPU would reject. Both count the launches of every kernel by name, so
 // tests can prove each kernel was run.
@@ -20,6 +22,8 @@
 #include "kernels/cuda/emu/emulator.h"
 #else
 #include <cuda_runtime.h>
+
+#include "kernels/cuda/stream.h"  // current_stream()
 // The emulated build defines this in emu/cuda_shim.h. One byte array serves every kernel of a file.
 #define THORAX_DYNAMIC_SHARED(T, name)                                \
   extern __shared__ __align__(16) unsigned char thorax_dynamic_smem[]; \
@@ -63,6 +67,20 @@ std::map<std::string, long> launch_counts();
 std::size_t launch_log_size();
 std::vector<LaunchRecord> launch_log_since(std::size_t first);
 
+// The configuration of the last kernel the calling thread launched (describe_launch), "" before its first.
+// A kernel's failure usually surfaces later, at a synchronize or a copy; those errors name this launch.
+std::string last_launch_description();
+// The sentence thrown for a CUDA error: "CUDA error in <what> (the last kernel this thread launched:
+// <launch>): <error>", where `what` is "launch of ...", "cudaStreamSynchronize" or similar; the parenthesis is
+// left out when `what` names that launch already, or when this thread has launched nothing.
+std::string cuda_error_message(const std::string& what, const std::string& error);
+
+#if !defined(THORAX_CUDA_EMU)
+// After a launch on `stream`: throws cuda_error_message(...) when cudaGetLastError() reports a failure, and,
+// when THORAX_CUDA_SYNC=1, synchronizes the stream and throws if the kernel itself failed (launch.cu).
+void check_launch(const char* name, Dim3 grid, Dim3 block, std::size_t shared_bytes, cudaStream_t stream);
+#endif
+
 template <class... P, class... A>
 void launch(KernelRef<P...> kernel, Dim3 grid, Dim3 block, std::size_t shared_bytes, A&&... args) {
   static_assert(sizeof...(P) == sizeof...(A), "launch: wrong number of kernel arguments");
@@ -72,11 +90,9 @@ void launch(KernelRef<P...> kernel, Dim3 grid, Dim3 block, std::size_t shared_by
   std::tuple<P...> params(static_cast<P>(std::forward<A>(args))...);
   emu::run_grid(kernel.name, grid, block, shared_bytes, [&] { std::apply(kernel.fn, params); });
 #else
-  kernel.fn<<<grid, block, shared_bytes>>>(static_cast<P>(std::forward<A>(args))...);
-  cudaError_t err = cudaGetLastError();
-  if (err != cudaSuccess)
-    throw std::runtime_error("CUDA launch " + describe_launch(kernel.name, grid, block, shared_bytes) +
-                             " failed: " + cudaGetErrorString(err));
+  cudaStream_t stream = current_stream();
+  kernel.fn<<<grid, block, shared_bytes, stream>>>(static_cast<P>(std::forward<A>(args))...);
+  check_launch(kernel.name, grid, block, shared_bytes, stream);
 #endif
 }
 

@@ -14,6 +14,48 @@ target_compile_definitions(test_cuda PRIVATE THORAX_CUDA_SOURCE_DIR="${PROJECT_S
 # Debug info (and -O0 with THORAX_CUDA_EMU_DEBUG) as the emulated kernels get: see kernels/cuda/emu/CMakeLists.txt.
 target_compile_options(test_cuda PRIVATE ${THORAX_CUDA_EMU_DEBUG_FLAGS})
 
+# test_cuda_runtime: the parts of the device runtime that need no GPU — the caching allocator's bookkeeping
+# over host malloc, the launch error messages (with the emulator's launches) — and the CUDA benches' GPU spec
+# table (bench/cuda/gpu_specs.cpp). Only thorax_cuda_emu and doctest: it builds in seconds.
+add_executable(test_cuda_runtime cuda/caching_allocator_test.cpp cuda/launch_errors_test.cpp cuda/gpu_specs_test.cpp
+  ${PROJECT_SOURCE_DIR}/bench/cuda/gpu_specs.cpp ${_cuda_test_wrapper} support/main.cpp)
+target_link_libraries(test_cuda_runtime PRIVATE thorax_cuda_emu)
+target_include_directories(test_cuda_runtime PRIVATE ${DOCTEST_INCLUDE_DIR})
+add_test(NAME test_cuda_runtime COMMAND test_cuda_runtime)
+
+# `--device cuda` without a usable GPU (or without CUDA in the build) stops with one sentence and exit code 1
+# before any work: no run directory is made.
+if(TARGET thorax)
+  if(TARGET thorax_cuda)
+    # No driver, a driver too old, or no GPU; on a machine with a GPU, the sentence that thorax cannot use it yet.
+    set(_why "(no NVIDIA driver is installed|the NVIDIA driver|thorax cannot run this command on a GPU yet)")
+  else()
+    set(_why "this thorax was built without CUDA")
+  endif()
+  set(_never ${CMAKE_CURRENT_BINARY_DIR}/cuda/device-cuda-run)
+  add_test(NAME cli_device_cuda COMMAND sh -c "rm -rf '${_never}'; for cmd in train eval; do '$<TARGET_FILE:thorax>' \$cmd --data 'embedded?n=8&res=32' --out '${_never}' --run '${_never}' --device cuda 2>&1 | sed 's/^/'\$cmd': /'; done; '$<TARGET_FILE:thorax>' train --data x --out '${_never}' --device cuda >/dev/null 2>&1; echo exit=\$?; test -e '${_never}' || echo no run directory")
+  set_tests_properties(cli_device_cuda PROPERTIES PASS_REGULAR_EXPRESSION
+    "^train: thorax: --device cuda: ${_why}[^\n]*; use --device cpu[^\n]*\neval: thorax: --device cuda: ${_why}[^\n]*; use --device cpu[^\n]*\nexit=1\nno run directory\n$")
+endif()
+
+# On a real GPU only (ctest label cuda-device; exit 77, a skip, here): the kernels and the device runtime against
+# the CPU reference (test_cuda_device), and the cuBLAS / cuDNN comparison benches, whose kernels must agree with
+# NVIDIA's. tools/run_tests.sh runs this label apart and does not count it.
+if(TARGET thorax_cuda)
+  add_executable(test_cuda_device cuda/device_test.cpp)
+  target_link_libraries(test_cuda_device PRIVATE thorax_cuda thorax_kernels)
+  target_include_directories(test_cuda_device PRIVATE ${DOCTEST_INCLUDE_DIR})
+  add_test(NAME test_cuda_device COMMAND test_cuda_device)
+  set(_gpu_tests test_cuda_device)
+  foreach(bench sgemm_vs_cublas conv2d_vs_cudnn)
+    if(TARGET ${bench})
+      add_test(NAME bench_${bench} COMMAND ${bench} --repeats 3 --warmup 1 --no-gpu-exit 77)
+      list(APPEND _gpu_tests bench_${bench})
+    endif()
+  endforeach()
+  set_tests_properties(${_gpu_tests} PROPERTIES LABELS cuda-device SKIP_RETURN_CODE 77)
+endif()
+
 # The gdb recipe for educators (kernels/cuda/emu/emulator.h), checked in batch mode: stopping in CUDA thread 3
 # of block 1, then switching to CUDA thread 5 by name must print its own threadIdx.
 find_program(THORAX_GDB gdb)
