@@ -5,13 +5,15 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test demo bench install clean
+.PHONY: setup configure build test demo bench fuzz install clean
 
 setup:
 	bash tools/setup_debian.sh
 
+# ccache (installed by setup) lets the sanitizer builds of `make test` reuse what the main build compiled.
+CCACHE := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 configure:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CCACHE) $(CMAKE_FLAGS)
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -38,6 +40,12 @@ bench: build
 	$(BUILD)/thorax bench model $(BENCH_MODELS) --batch 8 --res 224 --threads 2
 	@if [ -d "$(BENCH_DATA)/kermany/train" ]; then $(BUILD)/thorax bench loader --data "folder:$(BENCH_DATA)/kermany/train" --threads 2; \
 	else echo "loader bench skipped: no $(BENCH_DATA)/kermany/train (set BENCH_DATA=...)"; fi
+
+# Fuzzing (not part of `make test` or CI): each fuzz/ target under libFuzzer + ASan + UBSan (clang, build-fuzz/) for
+# FUZZ_SECONDS, printing the executions reached; FUZZ_TARGETS="npy zip_reader" runs only those.
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash fuzz/run_fuzz.sh build-fuzz $(FUZZ_SECONDS) $(JOBS) $(FUZZ_TARGETS)
 
 # thorax as a library: the command, static libraries, headers and a CMake package (find_package(thorax)) under PREFIX.
 PREFIX ?= /usr/local

@@ -32,15 +32,25 @@ std::string cache_root(const DatasetSpec& spec, const OpenOptions& options) {
 }  // namespace
 
 PhantomConfig phantom_config_from(const DatasetSpec& spec) {
+  // Checked here, before the numbers name a cache folder or are narrowed: a spec is typed by hand.
   PhantomConfig c;
   c.n = spec.get_int("n", 1000);
-  c.res = static_cast<int>(spec.get_int("res", 128));
-  c.seed = static_cast<uint64_t>(spec.get_int("seed", 1));
+  if (c.n < 1) throw std::invalid_argument("embedded: n=" + std::to_string(c.n) + " must be at least 1");
+  const long long res = spec.get_int("res", 128);
+  if (res < 64 || res > 4096)
+    throw std::invalid_argument("embedded: res=" + std::to_string(res) + " is outside 64..4096 pixels");
+  c.res = static_cast<int>(res);
+  const long long seed = spec.get_int("seed", 1);
+  if (seed < 0) throw std::invalid_argument("embedded: seed=" + std::to_string(seed) + " must not be negative");
+  c.seed = static_cast<uint64_t>(seed);
   for (const auto& [name, value] : spec.with_prefix("prevalence")) {
     if (c.prevalence.find(name) == c.prevalence.end())
       throw std::invalid_argument("embedded: prevalence." + name + " names no phantom finding (" +
                                   join(phantom_findings()) + ")");
-    c.prevalence[name] = spec.get_double("prevalence." + name, 0.0);
+    const double p = spec.get_double("prevalence." + name, 0.0);
+    if (!(p >= 0 && p <= 1))
+      throw std::invalid_argument("embedded: prevalence." + name + "=" + value + " is outside [0, 1]");
+    c.prevalence[name] = p;
   }
   return c;
 }

@@ -84,7 +84,10 @@ void Loader::worker() {
       ready_[b] = std::move(batch);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!error_) error_ = std::current_exception();
+      if (!error_ || b < error_batch_) {
+        error_ = std::current_exception();
+        error_batch_ = b;
+      }
       stopping_ = true;
     }
     changed_.notify_all();
@@ -95,8 +98,10 @@ bool Loader::next(Batch& out) {
   if (workers_.empty() && next_to_deliver_ == 0) start_epoch(epoch_);
   std::unique_lock<std::mutex> lock(mutex_);
   if (next_to_deliver_ >= batches_per_epoch()) return false;
-  changed_.wait(lock, [&] { return error_ || ready_.count(next_to_deliver_); });
-  if (error_) std::rethrow_exception(error_);
+  // In order, whatever the threads' timing: a failed batch is reported when its turn comes, after the batches
+  // before it (already claimed by workers, so they finish even while stopping).
+  changed_.wait(lock, [&] { return ready_.count(next_to_deliver_) || (error_ && next_to_deliver_ >= error_batch_); });
+  if (!ready_.count(next_to_deliver_)) std::rethrow_exception(error_);
   out = std::move(ready_[next_to_deliver_]);
   ready_.erase(next_to_deliver_++);
   lock.unlock();

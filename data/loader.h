@@ -91,6 +91,7 @@ class Loader {
   bool stopping_ = false;
   std::map<int64_t, Batch> ready_;
   std::exception_ptr error_;
+  int64_t error_batch_ = 0;  // the earliest batch that failed: the batches before it are still delivered
 
   mutable std::mutex cache_mutex_;
   mutable std::vector<std::shared_ptr<const Image>> cache_;

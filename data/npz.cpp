@@ -53,11 +53,21 @@ Dataset read_npz(const DatasetSpec& spec, const OpenOptions& options) {
                                "_labels.npy (entries: " + join(names) + ")");
     }
     Part p{s, npy_parse(zip.read(*img), spec.path + ":" + img->name),
-           npy_parse(zip.read(*lab), spec.path + ":" + lab->name).to(DType::i64)};
+           npy_parse(zip.read(*lab), spec.path + ":" + lab->name)};
+    // Class ids and 0/1 flags are integers; a float label (NaN, 1e30) has no class to convert to.
+    const DType lt = p.labels.dtype();
+    if (lt != DType::u8 && lt != DType::i32 && lt != DType::i64 && lt != DType::boolean)
+      throw std::runtime_error("npz: " + spec.path + ":" + lab->name + " is " + p.labels.str() +
+                               ", expected integer labels (uint8, int32, int64 or bool)");
+    p.labels = p.labels.to(DType::i64);
     const auto& is = p.images.shape();
     if (p.images.dtype() != DType::u8 || (is.size() != 3 && !(is.size() == 4 && (is[3] == 3 || is[3] == 1))))
       throw std::runtime_error("npz: " + spec.path + ":" + img->name + " is " + p.images.str() +
                                ", expected uint8 N×H×W or N×H×W×3");
+    if (is[1] < 1 || is[2] < 1 || is[1] * is[2] > kMaxImagePixels)
+      throw std::runtime_error("npz: " + spec.path + ":" + img->name + " is " + p.images.str() + ": images of " +
+                               std::to_string(is[1]) + "x" + std::to_string(is[2]) + " pixels are outside 1 to " +
+                               std::to_string(kMaxImagePixels) + " pixels");
     if (p.labels.dim() == 1) p.labels = p.labels.as_strided({p.labels.size(0), 1}, {1, 1}, p.labels.offset());
     if (p.labels.dim() != 2 || p.labels.size(0) != is[0])
       throw std::runtime_error("npz: " + spec.path + ":" + lab->name + " is " + p.labels.str() + " for " +
@@ -67,15 +77,30 @@ Dataset read_npz(const DatasetSpec& spec, const OpenOptions& options) {
   if (parts.empty())
     throw std::runtime_error("npz: " + spec.path + " has no {train,val,test}_images.npy (entries: " + join(names) +
                              ")");
-  for (size_t i = 1; i < parts.size(); ++i)
-    if (parts[i].images.shape()[1] != parts[0].images.shape()[1] ||
-        parts[i].images.shape()[2] != parts[0].images.shape()[2] || parts[i].labels.size(1) != parts[0].labels.size(1))
-      throw std::runtime_error("npz: " + spec.path + ": the splits differ in image size or label columns");
+  // The splits are copied into one N×H×W[×C] block, so everything but N must agree, channels included.
+  for (size_t i = 1; i < parts.size(); ++i) {
+    Shape a = parts[0].images.shape(), b = parts[i].images.shape();
+    a[0] = b[0] = 0;
+    if (a != b || parts[i].labels.size(1) != parts[0].labels.size(1))
+      throw std::runtime_error("npz: " + spec.path + ": the splits differ in image size, channels or label columns (" +
+                               parts[0].images.str() + " and " + parts[i].images.str() + ")");
+  }
 
+  // Label spaces beyond this are not chest X-ray data sets but damage, and would make as many class names.
+  constexpr int64_t kMaxClasses = 1000;
   const int64_t columns = parts[0].labels.size(1);
+  if (columns > kMaxClasses)
+    throw std::runtime_error("npz: " + spec.path + ": " + std::to_string(columns) + " label columns, more than the " +
+                             std::to_string(kMaxClasses) + " classes thorax accepts");
   int64_t max_label = 0;
-  for (const auto& p : parts)
-    for (double v : p.labels.to_vector()) max_label = std::max<int64_t>(max_label, static_cast<int64_t>(v));
+  for (const auto& p : parts) {
+    const Tensor labels = p.labels.contiguous();
+    const int64_t* v = labels.data<int64_t>();
+    for (int64_t i = 0; i < labels.numel(); ++i) max_label = std::max(max_label, v[i]);
+  }
+  if (columns == 1 && max_label >= kMaxClasses && !spec.has("classes"))
+    throw std::runtime_error("npz: " + spec.path + ": class id " + std::to_string(max_label) + " implies more than " +
+                             std::to_string(kMaxClasses) + " classes (name them with classes=, or the labels are damaged)");
   d.labels.kind = columns == 1 ? LabelKind::multi_class : LabelKind::multi_label;
   d.labels.names = spec.has("classes") ? spec.get_list("classes") : default_classes(file_name(spec.path), columns,
                                                                                       max_label);

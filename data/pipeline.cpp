@@ -1,5 +1,6 @@
 #include "data/pipeline.h"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -33,24 +34,52 @@ std::vector<std::string> op_names() {
   return out;
 }
 
-// [h, w] or a single number for a square.
-void read_pair(const json& v, int& a, int& b, const std::string& where) {
+// A pipeline can come from a stranger's weights file and runs on every image, so each number is bounded here,
+// before anything is allocated or cast: sizes to what an image may be (image.h), tile grids, filter radii and
+// margins to far beyond any sensible value.
+constexpr int64_t kMaxSide = 65536;
+constexpr int64_t kMaxTiles = 256;
+constexpr double kMaxBlurSigma = 100, kMaxBilateralSigma = 25, kMaxMargin = 10, kMaxClipLimit = 1000;
+
+// [h, w] or a single number for a square, each in 1..max_side, their product at most max_area.
+void read_pair(const json& v, int& a, int& b, const std::string& where, int64_t max_side, int64_t max_area) {
+  int64_t h = 0, w = 0;
   if (v.is_number_integer()) {
-    a = b = v.get<int>();
+    h = w = v.get<int64_t>();
   } else if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer()) {
-    a = v[0].get<int>();
-    b = v[1].get<int>();
+    h = v[0].get<int64_t>();
+    w = v[1].get<int64_t>();
   } else {
     throw std::invalid_argument(where + " must be an integer or a pair [h, w], got " + v.dump());
   }
-  if (a <= 0 || b <= 0) throw std::invalid_argument(where + " must be positive, got " + v.dump());
+  if (h <= 0 || w <= 0) throw std::invalid_argument(where + " must be positive, got " + v.dump());
+  if (h > max_side || w > max_side || h * w > max_area)
+    throw std::invalid_argument(where + " " + v.dump() + " is too large (at most " + std::to_string(max_side) +
+                                " per side and " + std::to_string(max_area) + " in all)");
+  a = static_cast<int>(h);
+  b = static_cast<int>(w);
 }
 
-double read_number(const json& step, const char* key, double fallback, const std::string& where) {
+// A number within [lo, hi] (NaN is outside every range).
+double read_number(const json& step, const char* key, double fallback, const std::string& where, double lo,
+                   double hi) {
   if (!step.contains(key)) return fallback;
   if (!step[key].is_number())
     throw std::invalid_argument(where + "." + key + " must be a number, got " + step[key].dump());
-  return step[key].get<double>();
+  const double v = step[key].get<double>();
+  if (!(v >= lo && v <= hi))
+    throw std::invalid_argument(where + "." + key + " must be in [" + json(lo).dump() + ", " + json(hi).dump() +
+                                "], got " + step[key].dump());
+  return v;
+}
+
+// A list of finite numbers (normalize's mean and std).
+std::vector<float> read_floats(const json& step, const char* key, const std::string& where) {
+  const json& v = step[key];
+  bool ok = v.is_array();
+  for (const auto& x : v) ok = ok && x.is_number() && std::isfinite(x.get<double>()) && std::abs(x.get<double>()) < 1e30;
+  if (!ok) throw std::invalid_argument(where + "." + key + " must be a list of numbers, got " + v.dump());
+  return v.get<std::vector<float>>();
 }
 
 }  // namespace
@@ -108,38 +137,47 @@ Pipeline Pipeline::from_json(const json& j) {
     const std::string at = where + " (" + p.op + ")";
     if (p.op == "resize" || p.op == "center_crop") {
       if (!s.contains("size")) throw std::invalid_argument(at + ": needs \"size\"");
-      read_pair(s["size"], p.height, p.width, at + ".size");
+      read_pair(s["size"], p.height, p.width, at + ".size", kMaxSide, kMaxImagePixels);
       if (p.op == "resize") {
+        if (s.contains("method") && !s["method"].is_string())
+          throw std::invalid_argument(at + ".method must be area or bilinear, got " + s["method"].dump());
         p.method = s.value("method", "area");
         if (p.method != "area" && p.method != "bilinear")
           throw std::invalid_argument(at + ".method must be area or bilinear, got '" + p.method + "'");
       }
     } else if (p.op == "lung_crop") {
-      p.margin = read_number(s, "margin", 0.05, at);
-      if (p.margin < 0) throw std::invalid_argument(at + ".margin must not be negative");
+      p.margin = read_number(s, "margin", 0.05, at, 0, kMaxMargin);
     } else if (p.op == "clahe") {
-      p.clip_limit = read_number(s, "clip_limit", 2.0, at);
-      if (s.contains("tiles")) read_pair(s["tiles"], p.tiles_y, p.tiles_x, at + ".tiles");
+      p.clip_limit = read_number(s, "clip_limit", 2.0, at, 0, kMaxClipLimit);
+      if (s.contains("tiles")) read_pair(s["tiles"], p.tiles_y, p.tiles_x, at + ".tiles", kMaxTiles, kMaxTiles * kMaxTiles);
     } else if (p.op == "gaussian_blur") {
-      p.sigma = read_number(s, "sigma", 1.0, at);
+      p.sigma = read_number(s, "sigma", 1.0, at, 0, kMaxBlurSigma);
       if (!(p.sigma > 0)) throw std::invalid_argument(at + ".sigma must be positive");
     } else if (p.op == "bilateral") {
-      p.sigma = read_number(s, "sigma_space", 2.0, at);
-      p.sigma_range = read_number(s, "sigma_range", 0.1, at);
+      p.sigma = read_number(s, "sigma_space", 2.0, at, 0, kMaxBilateralSigma);
+      p.sigma_range = read_number(s, "sigma_range", 0.1, at, 0, 1e6);
       if (!(p.sigma > 0) || !(p.sigma_range > 0)) throw std::invalid_argument(at + ": sigmas must be positive");
     } else if (p.op == "channels") {
-      p.channels = static_cast<int>(read_number(s, "n", 1, at));
-      if (p.channels != 1 && p.channels != 3) throw std::invalid_argument(at + ".n must be 1 or 3");
+      const double n = read_number(s, "n", 1, at, 1, 3);
+      if (n != 1 && n != 3) throw std::invalid_argument(at + ".n must be 1 or 3");
+      p.channels = static_cast<int>(n);
     } else if (p.op == "normalize") {
       if (s.contains("preset")) {
+        if (!s["preset"].is_string()) throw std::invalid_argument(at + ".preset must be a name, got " + s["preset"].dump());
         p.preset = s["preset"].get<std::string>();
         std::vector<float> m, d;
-        normalize_preset(p.preset, 1, m, d);  // validates the name
+        try {
+          normalize_preset(p.preset, 1, m, d);  // validates the name
+        } catch (const std::invalid_argument& e) {
+          throw std::invalid_argument(at + ": " + e.what());
+        }
       } else if (s.contains("mean") && s.contains("std")) {
-        p.mean = s["mean"].get<std::vector<float>>();
-        p.std = s["std"].get<std::vector<float>>();
+        p.mean = read_floats(s, "mean", at);
+        p.std = read_floats(s, "std", at);
         if (p.mean.empty() || p.mean.size() != p.std.size())
           throw std::invalid_argument(at + ": mean and std need the same number of values (one per channel)");
+        for (float v : p.std)
+          if (!(v > 0)) throw std::invalid_argument(at + ".std values must be positive, got " + s["std"].dump());
       } else {
         throw std::invalid_argument(at + ": needs \"preset\" or both \"mean\" and \"std\"");
       }
@@ -150,10 +188,18 @@ Pipeline Pipeline::from_json(const json& j) {
 }
 
 Pipeline Pipeline::parse(const std::string& text) {
+  // A pipeline nests three levels (steps, step, size pair); far deeper text is refused while parsing, before the
+  // recursive printing of a value in an error message could exhaust the stack on it.
+  constexpr int kMaxDepth = 16;
+  auto bounded = [](int depth, json::parse_event_t event, json&) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) && depth >= kMaxDepth)
+      throw std::invalid_argument("pipeline: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return true;
+  };
   json j;
   try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
+    j = json::parse(text, bounded);
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number beyond double's range
     throw std::invalid_argument(std::string("pipeline: not valid JSON (") + e.what() + ")");
   }
   return from_json(j);

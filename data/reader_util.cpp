@@ -38,7 +38,7 @@ int parse_age(const std::string& text) {
   }
   char* end = nullptr;
   double v = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0' || v < 0) return -2;
+  if (t.empty() || *end != '\0' || !(v >= 0)) return -2;  // !(v >= 0) also refuses "nan"
   v /= per_year;
   if (v > 125) return -2;  // older than anyone has lived: a typo, not an age
   return static_cast<int>(v);

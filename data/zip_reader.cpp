@@ -108,6 +108,12 @@ std::string ZipReader::read(const ZipEntry& e) const {
     if (e.compressed_size != e.size) throw std::runtime_error(where + ": stored entry with mismatched sizes");
     out = bytes_.substr(data, e.size);
   } else if (e.method == 8) {
+    // Deflate expands at most about 1032-fold, so a larger claim is damage (or a bomb): refused before allocating.
+    constexpr uint64_t kMaxDeflateRatio = 1032;
+    if (e.size > e.compressed_size * kMaxDeflateRatio + 64)
+      throw std::runtime_error(where + ": claims " + std::to_string(e.size) + " bytes from " +
+                               std::to_string(e.compressed_size) + " deflated bytes, more than deflate can expand to "
+                               "(the archive is damaged)");
     out.resize(e.size);
     z_stream z{};
     if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw std::runtime_error(where + ": zlib could not start inflating");

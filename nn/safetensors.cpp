@@ -72,11 +72,19 @@ float half_to_float(uint16_t h) {
   return f;
 }
 
+// A header nests three levels (header, entry, shape); anything far deeper is refused while parsing, before the
+// recursive parts of the JSON library (printing a value in an error) could exhaust the stack on it.
+constexpr int kMaxHeaderDepth = 16;
+
 // Duplicate keys at the top level or inside an entry are refused: JSON parsers disagree on which wins.
 json parse_strict_json(const std::string& text, const std::string& what) {
   std::vector<std::set<std::string>> keys_at_depth;
   std::string duplicate;
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        depth >= kMaxHeaderDepth)
+      throw std::runtime_error(what + ": the safetensors header nests deeper than " + std::to_string(kMaxHeaderDepth) +
+                               " levels");
     if (event == json::parse_event_t::object_start) {
       if (static_cast<int>(keys_at_depth.size()) <= depth) keys_at_depth.resize(static_cast<size_t>(depth) + 1);
       keys_at_depth[static_cast<size_t>(depth)].clear();
@@ -90,7 +98,7 @@ json parse_strict_json(const std::string& text, const std::string& what) {
   json j;
   try {
     j = json::parse(text, callback);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number beyond double's range
     throw std::runtime_error(what + ": the safetensors header is not valid JSON (" + e.what() + ")");
   }
   if (!duplicate.empty()) throw std::runtime_error(what + ": the safetensors header repeats the key '" + duplicate + "'");
@@ -120,10 +128,13 @@ SafetensorsEntry parse_entry(const std::string& name, const json& spec, uint64_t
     throw std::runtime_error(where + " has dtype '" + e.dtype +
                              "', which thorax does not read (it reads F32, F64, F16, BF16, I64, I32, U8, BOOL)");
   if (!spec["shape"].is_array()) throw std::runtime_error(where + ": shape must be an array");
-  uint64_t count = 1;
+  // `span` multiplies every dimension, zeros counted as ones: a [0, 2^62, 4] tensor holds nothing, yet its strides
+  // would overflow, so it is refused like a shape whose element count overflows.
+  uint64_t count = 1, span = 1;
   for (const json& d : spec["shape"]) {
     uint64_t n = as_u64(d, where, "each shape dim");
-    if (n > static_cast<uint64_t>(INT64_MAX) || __builtin_mul_overflow(count, n, &count))
+    if (n > static_cast<uint64_t>(INT64_MAX) || __builtin_mul_overflow(count, n, &count) ||
+        __builtin_mul_overflow(span, std::max<uint64_t>(n, 1), &span) || span > static_cast<uint64_t>(INT64_MAX))
       throw std::runtime_error(where + ": shape " + spec["shape"].dump() + " has more elements than fit in 64 bits");
     e.shape.push_back(static_cast<int64_t>(n));
   }

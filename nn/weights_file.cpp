@@ -18,10 +18,29 @@ ModelCard save_weights(const std::string& path, const Module& module, ModelCard 
   return card;
 }
 
+// A card nests a few levels (its pipeline, its architecture's arguments). Deeper text is refused before
+// ModelCard::from_json keeps it: printing a card (`thorax model summary`, error messages) recurses once per level,
+// so a stranger's 100 MB header of brackets would otherwise exhaust the stack.
+static void check_card_depth(const std::string& text, const std::string& path) {
+  constexpr int kMaxCardDepth = 64;
+  auto bounded = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= kMaxCardDepth)
+      throw std::runtime_error(path + ": the model card nests deeper than " + std::to_string(kMaxCardDepth) + " levels");
+    return true;
+  };
+  (void)nlohmann::json::parse(text, bounded, /*allow_exceptions=*/false);  // syntax errors: from_json reports them
+}
+
 static std::optional<ModelCard> card_of(const Metadata& metadata, const std::string& path) {
   auto it = metadata.find(kCardKey);
   if (it == metadata.end()) return std::nullopt;
-  return ModelCard::from_json(it->second, path);
+  check_card_depth(it->second, path);
+  try {
+    return ModelCard::from_json(it->second, path);
+  } catch (const nlohmann::json::exception& e) {  // a number beyond double's range, a value of the wrong type
+    throw std::runtime_error(path + ": the model card (__metadata__[\"thorax.card\"]) is not valid (" + e.what() + ")");
+  }
 }
 
 WeightsFile read_weights(const std::string& path) {

@@ -18,4 +18,6 @@ if [ "$status" -eq 0 ] && [ -n "$data_dir" ] && [ -d "$data_dir" ] && grep -q "S
   status=1
 fi
 rm -f "$log"
+# The parser, loader and CUDA-emulator libraries again, under ASan + UBSan and TSan, in build-asan/ and build-tsan/.
+bash "$(dirname "$0")/sanitizer_tests.sh" "$jobs" || status=1
 exit "$status"

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  cmake make g++ clang libclang-rt-14-dev libomp-14-dev
+  cmake make g++ clang ccache libclang-rt-14-dev libomp-14-dev
   libeigen3-dev libstb-dev doctest-dev libbenchmark-dev
   zlib1g-dev libcli11-dev nlohmann-json3-dev openmpi-bin libopenmpi-dev
   python3-torch python3-torchvision python3-numpy python3-sklearn libopenblas0-openmp python3-venv

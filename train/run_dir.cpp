@@ -31,8 +31,17 @@ void write_json_file(const std::string& path, const nlohmann::json& value) {
 
 nlohmann::json read_json_file(const std::string& path) {
   const std::string text = read_file_bytes(path);
+  // Run files nest a few levels; far deeper text is refused while parsing, since printing a value (`thorax report`
+  // shows config.json) recurses once per level and would exhaust the stack.
+  constexpr int kMaxDepth = 64;
+  auto bounded = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= kMaxDepth)
+      throw std::runtime_error(path + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, bounded);
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": not valid JSON (" + e.what() + ")");
   }

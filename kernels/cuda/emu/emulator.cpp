@@ -389,7 +389,7 @@ void run_grid(const char* name, dim3 grid, dim3 block, std::size_t shared_bytes,
     for (unsigned by = 0; by < grid.y; ++by)
       for (unsigned bx = 0; bx < grid.x; ++bx) {
         // NaN bytes: a read of a slot no thread of this block wrote gives NaN, not a plausible stale value.
-        std::memset(shared.data(), 0xFF, shared.size());
+        if (!shared.empty()) std::memset(shared.data(), 0xFF, shared.size());  // data() is null when empty
         Block blk(n, g_schedule, rng);
         {
           std::unique_lock<std::mutex> lock(m);
