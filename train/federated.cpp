@@ -31,11 +31,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
 
 std::string round_file(int round) {
   char buf[32];
@@ -215,14 +210,14 @@ void write_reports(const FederatedConfig& fc, const TrainConfig& base, const Fed
   for (const FederatedRound& fr : summary.rounds) {
     j["rounds"].push_back({{"round", fr.round}, {"test_macro_auroc", fr.macro_auroc}, {"bytes_up", fr.bytes_up},
                            {"bytes_down", fr.bytes_down}, {"clipped", fr.clipped}, {"seconds", fr.seconds}});
-    md += "| " + std::to_string(fr.round) + " | " + fmt("%.4f", fr.macro_auroc) + " | " + fmt("%.2f", fr.bytes_up / 1e6) +
-          " | " + fmt("%.2f", fr.bytes_down / 1e6) + " | " + fmt("%.1f", fr.seconds) + " |\n";
+    md += "| " + std::to_string(fr.round) + " | " + format_number("%.4f", fr.macro_auroc) + " | " + format_number("%.2f", fr.bytes_up / 1e6) +
+          " | " + format_number("%.2f", fr.bytes_down / 1e6) + " | " + format_number("%.1f", fr.seconds) + " |\n";
   }
   if (summary.centralized_auroc >= 0) {
     j["centralized"] = {{"test_macro_auroc", summary.centralized_auroc}, {"seconds", summary.centralized_seconds},
                         {"epochs", fc.rounds * fc.local_epochs}};
     md += "| centralized (union, " + std::to_string(fc.rounds * fc.local_epochs) + " epochs) | " +
-          fmt("%.4f", summary.centralized_auroc) + " | | | " + fmt("%.1f", summary.centralized_seconds) + " |\n";
+          format_number("%.4f", summary.centralized_auroc) + " | | | " + format_number("%.1f", summary.centralized_seconds) + " |\n";
   }
   write_json_file(run.path("federation.json"), j);
   write_file_atomic(run.path("report.md"), md);
@@ -297,7 +292,7 @@ FederatedSummary federate(const FederatedConfig& fc, const std::string& out_dir,
         (group.distributed() ? " (one per MPI rank)" : " (in this process)") + ", " + std::to_string(total) +
         " training images, " + base.model + " (" + std::to_string(values) + " averaged values), " +
         std::to_string(fc.rounds) + " rounds × " + std::to_string(fc.local_epochs) +
-        " local epochs; updates in fixed point (±" + fmt("%g", fp.limit) + ", step " + fmt("%.2g", 1 / fp.scale) +
+        " local epochs; updates in fixed point (±" + format_number("%g", fp.limit) + ", step " + format_number("%.2g", 1 / fp.scale) +
         ") under pairwise ChaCha20 masks");
 
   FederatedSummary summary;
@@ -379,8 +374,8 @@ FederatedSummary federate(const FederatedConfig& fc, const std::string& out_dir,
     fr.seconds = since(t0);
     summary.rounds.push_back(fr);
     print("round " + std::to_string(r) + "/" + std::to_string(fc.rounds) + " · test macro AUROC " +
-          fmt("%.4f", fr.macro_auroc) + " · sent " + fmt("%.2f", fr.bytes_up / 1e6) + " MB up, " +
-          fmt("%.2f", fr.bytes_down / 1e6) + " MB down" + (fr.clipped ? " · " + std::to_string(fr.clipped) + " values clipped" : "") +
+          format_number("%.4f", fr.macro_auroc) + " · sent " + format_number("%.2f", fr.bytes_up / 1e6) + " MB up, " +
+          format_number("%.2f", fr.bytes_down / 1e6) + " MB down" + (fr.clipped ? " · " + std::to_string(fr.clipped) + " values clipped" : "") +
           " · " + format_duration(fr.seconds));
   }
 
@@ -391,7 +386,7 @@ FederatedSummary federate(const FederatedConfig& fc, const std::string& out_dir,
     print("centralized: training on the union of the sites (" + std::to_string(fc.rounds * fc.local_epochs) + " epochs)...");
     summary.centralized_auroc = centralized_auroc(sites, group, base, fc.rounds * fc.local_epochs, run);
     summary.centralized_seconds = since(t0);
-    print("centralized: test macro AUROC " + fmt("%.4f", summary.centralized_auroc) + " · " +
+    print("centralized: test macro AUROC " + format_number("%.4f", summary.centralized_auroc) + " · " +
           format_duration(summary.centralized_seconds));
   }
   if (!writer) return summary;

@@ -81,4 +81,10 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
+std::string format_number(const char* printf_format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, printf_format, value);
+  return buf;
+}
+
 }  // namespace thorax::train

@@ -32,5 +32,7 @@ class Progress {
 
 // "1h02m", "3m20s", "12s".
 std::string format_duration(double seconds);
+// One number through a printf format ("%.4f"): the lines the training commands print.
+std::string format_number(const char* printf_format, double value);
 
 }  // namespace thorax::train

@@ -43,11 +43,6 @@ namespace {
 
 constexpr const char* kProjection = "projection";
 
-std::string fmt(const char* format, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, value);
-  return buf;
-}
 
 // Loads an encoder (pretrained or imported weights) into a new model: every tensor except the classifier's must
 // be present with the same shape; the classifier keeps its fresh initialization.
@@ -258,10 +253,10 @@ TrainingRun::TrainingRun(TrainConfig c, const std::string& out_dir, const TrainR
     loss_text = objective_->describe();
   }
   if (contrastive_)
-    loss_text += std::string(loss_text.empty() ? "" : " + ") + (c.method == "semi" ? fmt("%g × ", c.contrastive_weight) : "") +
-                 "NT-Xent (τ " + fmt("%g", c.temperature) + ", projection " + std::to_string(c.projection_dim) + ")";
+    loss_text += std::string(loss_text.empty() ? "" : " + ") + (c.method == "semi" ? format_number("%g × ", c.contrastive_weight) : "") +
+                 "NT-Xent (τ " + format_number("%g", c.temperature) + ", projection " + std::to_string(c.projection_dim) + ")";
   print_("model: " + c.model + " (" + std::to_string(model_->num_parameters()) + " parameters), loss " + loss_text +
-         ", " + c.optimizer + " lr " + fmt("%g", c.lr) + ", " + c.scheduler + " schedule");
+         ", " + c.optimizer + " lr " + format_number("%g", c.lr) + ", " + c.scheduler + " schedule");
 
   // What each epoch iterates over: the labeled subset (supervised), every non-test image (simclr), or every
   // training image with the labeled ones marked (semi).
@@ -445,7 +440,7 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
       optimizer_->zero_grad();
       ++state_.step;
     }
-    bar.update(t.batches, "loss " + fmt("%.4f", t.loss / t.images) + " · " + fmt("%.1f", t.images / bar.elapsed()) + " img/s");
+    bar.update(t.batches, "loss " + format_number("%.4f", t.loss / t.images) + " · " + format_number("%.1f", t.images / bar.elapsed()) + " img/s");
   }
   if (dp_) {
     // The epoch's totals over every rank's images.
@@ -456,8 +451,8 @@ TrainingRun::EpochTotals TrainingRun::train_epoch(int64_t epoch, bool frozen) {
     t.top1 = all[2];
     t.images = static_cast<int64_t>(all[3]);
   }
-  bar.finish("loss " + fmt("%.4f", t.loss / std::max<int64_t>(t.images, 1)) + " · " +
-             fmt("%.1f", t.images / bar.elapsed()) + " img/s");
+  bar.finish("loss " + format_number("%.4f", t.loss / std::max<int64_t>(t.images, 1)) + " · " +
+             format_number("%.1f", t.images / bar.elapsed()) + " img/s");
   return t;
 }
 
@@ -478,7 +473,7 @@ TrainSummary TrainingRun::run() {
     nlohmann::json line = {{"epoch", epoch + 1}, {"train_loss", t.loss / images}, {"lr", optimizer_->groups().back().lr},
                            {"train_images_per_s", t.images / train_seconds}};
     std::string text = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(c_.epochs) + " · train loss " +
-                       fmt("%.4f", t.loss / images);
+                       format_number("%.4f", t.loss / images);
     if (t.skipped > 0) {
       line["skipped_steps"] = t.skipped;
       text += " · " + std::to_string(t.skipped) + " steps skipped (NaN/Inf)";
@@ -486,7 +481,7 @@ TrainSummary TrainingRun::run() {
     if (contrastive_) {
       line["contrastive_loss"] = t.contrastive / images;
       line["contrastive_top1"] = t.top1 / images;
-      text += " · NT-Xent " + fmt("%.4f", t.contrastive / images) + " · pair top-1 " + fmt("%.3f", t.top1 / images);
+      text += " · NT-Xent " + format_number("%.4f", t.contrastive / images) + " · pair top-1 " + format_number("%.3f", t.top1 / images);
     }
     bool improved = true;  // simclr: the latest encoder is the result
     if (supervised_ && writer_) {
@@ -500,8 +495,8 @@ TrainSummary TrainingRun::run() {
       line["val_macro_auroc"] = sel.macro_auroc;
       line["val_auroc_classes"] = sel.classes_used;
       line["encoder_frozen"] = frozen;
-      text += " · val loss " + fmt("%.4f", val_loss) + " · val AUROC " +
-              (sel.classes_used > 0 ? fmt("%.4f", sel.macro_auroc) : std::string("n/a")) + (improved ? " (best)" : "");
+      text += " · val loss " + format_number("%.4f", val_loss) + " · val AUROC " +
+              (sel.classes_used > 0 ? format_number("%.4f", sel.macro_auroc) : std::string("n/a")) + (improved ? " (best)" : "");
     }
     // Data-parallel: rank 0 validated; every rank follows its verdict (plateau schedule, early stopping).
     if (dp_) improved = dp_->from_writer({improved ? 1.0 : 0.0})[0] != 0.0;
@@ -524,7 +519,7 @@ TrainSummary TrainingRun::run() {
       save_checkpoint(run_.checkpoint_last(), *model_, *optimizer_, state_, card_, companions());
     }
     crash_point("after-epoch");
-    print_(text + " · lr " + fmt("%.3g", line["lr"].get<double>()) + " · " + fmt("%.1f", t.images / train_seconds) + " img/s");
+    print_(text + " · lr " + format_number("%.3g", line["lr"].get<double>()) + " · " + format_number("%.1f", t.images / train_seconds) + " img/s");
     ++summary.epochs_run;
     if (supervised_ && c_.patience > 0 && state_.epochs_since_best >= c_.patience) {
       summary.stop_reason = "early stopping: no better " + summary.select + " for " + std::to_string(c_.patience) + " epochs";

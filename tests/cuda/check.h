@@ -52,6 +52,9 @@ inline std::vector<float> values(std::int64_t n, int salt, float lo = -1.0f, flo
   return v;
 }
 
+// The float values as doubles (the references of kernels/reference run in double).
+inline std::vector<double> to_double(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
+
 // kernel name -> the block shapes ("96x1x1") under which it was launched inside a passing CheckScope.
 const std::map<std::string, std::set<std::string>>& checked_kernels();
 

@@ -16,12 +16,11 @@ using thorax::cuda::LaunchShape;
 using thorax::cuda::emu::Schedule;
 using thorax::cuda::emu::ScopedSchedule;
 using thorax::cuda::test::CheckScope;
+using thorax::cuda::test::to_double;
 using thorax::cuda::test::values;
 using thorax::kernels::Conv2dParams;
 
 namespace {
-
-std::vector<double> to_double(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
 
 thorax::cuda::Conv2dShape cuda_shape(const Conv2dParams& p) {
   thorax::cuda::Conv2dShape s;

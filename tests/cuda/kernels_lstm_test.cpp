@@ -15,13 +15,8 @@ using thorax::cuda::LaunchShape;
 using thorax::cuda::emu::Schedule;
 using thorax::cuda::emu::ScopedSchedule;
 using thorax::cuda::test::CheckScope;
+using thorax::cuda::test::to_double;
 using thorax::cuda::test::values;
-
-namespace {
-
-std::vector<double> to_double(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
-
-}  // namespace
 
 TEST_CASE("cuda transpose (naive, tiled) matches a plain loop, padding untouched") {
   const std::int64_t shapes[][2] = {{1, 1}, {13, 21}, {40, 3}};

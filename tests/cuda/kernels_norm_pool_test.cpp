@@ -16,13 +16,8 @@ using thorax::cuda::LaunchShape;
 using thorax::cuda::emu::Schedule;
 using thorax::cuda::emu::ScopedSchedule;
 using thorax::cuda::test::CheckScope;
+using thorax::cuda::test::to_double;
 using thorax::cuda::test::values;
-
-namespace {
-
-std::vector<double> to_double(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
-
-}  // namespace
 
 TEST_CASE("cuda batch_norm training forward, inference forward and backward match kernels/reference") {
   struct Case {

@@ -17,11 +17,10 @@ using thorax::cuda::LaunchShape;
 using thorax::cuda::emu::Schedule;
 using thorax::cuda::emu::ScopedSchedule;
 using thorax::cuda::test::CheckScope;
+using thorax::cuda::test::to_double;
 using thorax::cuda::test::values;
 
 namespace {
-
-std::vector<double> to_double(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
 
 // Two launch shapes per warp-per-row kernel: one warp per block with a derived grid, and three warps per
 // block with a grid of 2 (so warps wrap around the rows).
